@@ -1,0 +1,43 @@
+namespace Motiv.Core.Access;
+
+/// <summary>
+/// What the current user may see and change. Built once per request (or Blazor circuit) from the
+/// database, so a role or team change or a deactivation takes effect with the next request.
+/// </summary>
+public sealed class AccessScope
+{
+    public AccessScope(Guid userId, bool isAuthenticated, bool isAdministrator, bool isReadOnly, IReadOnlyCollection<Guid> teamIds, IReadOnlyCollection<Guid> managedTeamIds)
+    {
+        UserId = userId;
+        IsAuthenticated = isAuthenticated;
+        IsAdministrator = isAdministrator;
+        IsReadOnly = isReadOnly;
+        TeamIds = [.. teamIds];
+        ManagedTeamIds = [.. managedTeamIds];
+    }
+
+    public Guid UserId { get; }
+    public bool IsAuthenticated { get; }
+    public bool IsAdministrator { get; }
+    public bool IsReadOnly { get; }
+
+    /// <summary>Teams the user is a member of: their team-visible records are readable and writable.</summary>
+    public List<Guid> TeamIds { get; }
+
+    /// <summary>Teams the user manages: all of their records, private ones included, are readable and writable.</summary>
+    public List<Guid> ManagedTeamIds { get; }
+
+    /// <summary>No user: sees nothing, may change nothing.</summary>
+    public static AccessScope Anonymous { get; } = new(Guid.Empty, false, false, true, [], []);
+
+    /// <summary>Motiv itself (migrations, demo data, background jobs): sees and changes everything.</summary>
+    public static AccessScope System { get; } = new(Guid.Empty, true, true, false, [], []);
+
+    public static AccessScope ForUser(Guid userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<Guid> teamIds)
+    {
+        var admin = roles.Contains(Roles.Administrator);
+        var manager = roles.Contains(Roles.Manager);
+        var readOnly = !admin && (roles.Count == 0 || roles.All(r => r == Roles.ReadOnly));
+        return new AccessScope(userId, true, admin, readOnly, teamIds, manager ? teamIds : []);
+    }
+}

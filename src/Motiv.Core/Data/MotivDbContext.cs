@@ -1,0 +1,105 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Motiv.Core.Access;
+using Motiv.Core.Audit;
+using Motiv.Core.Common;
+using Motiv.Core.Customers;
+using Motiv.Core.Identity;
+using Motiv.Core.Search;
+
+namespace Motiv.Core.Data;
+
+/// <summary>
+/// The one database context. Besides the tables it carries the two cross-cutting mechanisms every
+/// record obeys: the access query filter (what the current user may read) and the save pipeline
+/// (who may write, stamps, version, audit, search index). Nothing outside may bypass them except
+/// with <see cref="AccessScope.System"/>.
+/// </summary>
+public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUser currentUser, TimeProvider clock)
+    : IdentityDbContext<MotivUser, MotivRole, Guid>(options)
+{
+    public const string AccessFilter = "Access";
+    public const string SoftDeleteFilter = "SoftDelete";
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Employment> Employments => Set<Employment>();
+    public DbSet<Relationship> Relationships => Set<Relationship>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>The current user's scope; the query filters read it on every query.</summary>
+    public AccessScope Scope { get; } = currentUser.Scope;
+
+    public TimeProvider Clock { get; } = clock;
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(MotivDbContext).Assembly);
+        foreach (var type in builder.Model.GetEntityTypes().Select(t => t.ClrType).Where(t => typeof(Record).IsAssignableFrom(t)).ToList())
+        {
+            typeof(MotivDbContext).GetMethod(nameof(ApplyRecordFilters), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(type).Invoke(this, [builder]);
+        }
+    }
+
+    private void ApplyRecordFilters<T>(ModelBuilder builder) where T : Record
+    {
+        // Mirrors AccessRules.CanRead; the rule's unit tests and the access matrix tests keep the two equal.
+        Expression<Func<T, bool>> access = r => Scope.IsAuthenticated && (Scope.IsAdministrator
+            || r.OwnerId == Scope.UserId
+            || r.Visibility == Visibility.Everyone
+            || (r.TeamId != null && r.Visibility == Visibility.Team && Scope.TeamIds.Contains(r.TeamId.Value))
+            || (r.TeamId != null && Scope.ManagedTeamIds.Contains(r.TeamId.Value)));
+        builder.Entity<T>().HasQueryFilter(AccessFilter, access);
+        builder.Entity<T>().HasQueryFilter(SoftDeleteFilter, r => r.DeletedAt == null);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        if (IsSqlite)
+        {
+            // SQLite has no date type: store instants as sortable integers so that ordering and ranges work in SQL.
+            builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: the save pipeline is asynchronous.");
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var now = Clock.GetUtcNow();
+        await SavePipeline.BeforeSaveAsync(this, now, cancellationToken);
+        var searchWork = SearchIndexer.Collect(this);
+        var ownTransaction = Database.CurrentTransaction is null && searchWork.Count > 0
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        try
+        {
+            int count;
+            try
+            {
+                count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException ex)
+            {
+                throw await SavePipeline.ToConcurrencyExceptionAsync(this, ex, cancellationToken);
+            }
+            await SearchIndexer.ApplyAsync(this, searchWork, cancellationToken);
+            if (ownTransaction is not null) await ownTransaction.CommitAsync(cancellationToken);
+            return count;
+        }
+        finally
+        {
+            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Motiv.Core.Access;
+using Motiv.Core.Audit;
+using Motiv.Core.Common;
+using Motiv.Core.Customers;
+
+namespace Motiv.Core.Data;
+
+/// <summary>What happens to every business record on save: write access, stamps, version and audit.</summary>
+internal static class SavePipeline
+{
+    private static readonly HashSet<string> Unaudited =
+    [
+        nameof(Record.Id), nameof(Record.CreatedAt), nameof(Record.CreatedById), nameof(Record.UpdatedAt),
+        nameof(Record.UpdatedById), nameof(Record.Version), nameof(Record.DeletedById),
+        // derived from the lists, which are audited themselves
+        nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone),
+    ];
+
+    public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var scope = db.Scope;
+        TouchParentsOfChangedEmployments(db);
+
+        foreach (var entry in db.ChangeTracker.Entries<Record>().ToList())
+        {
+            var r = entry.Entity;
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    if (r.Id == Guid.Empty) r.Id = Guid.CreateVersion7();
+                    if (r.OwnerId == Guid.Empty) r.OwnerId = scope.UserId;
+                    await CheckAssignAsync(db, r.OwnerId, r.TeamId, ct);
+                    r.CreatedAt = r.UpdatedAt = now;
+                    r.CreatedById = r.UpdatedById = scope.UserId;
+                    r.Version = 1;
+                    r.DeletedAt = null;
+                    r.DeletedById = null;
+                    db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, Changes(entry, added: true)));
+                    break;
+
+                case EntityState.Modified:
+                    var ownerBefore = (Guid)entry.Property(nameof(Record.OwnerId)).OriginalValue!;
+                    var teamBefore = (Guid?)entry.Property(nameof(Record.TeamId)).OriginalValue;
+                    var visibilityBefore = (Visibility)entry.Property(nameof(Record.Visibility)).OriginalValue!;
+                    if (!AccessRules.CanWrite(scope, ownerBefore, teamBefore, visibilityBefore))
+                        throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+                    if (ownerBefore != r.OwnerId || teamBefore != r.TeamId)
+                        await CheckAssignAsync(db, r.OwnerId, r.TeamId, ct);
+                    var deletedBefore = (DateTimeOffset?)entry.Property(nameof(Record.DeletedAt)).OriginalValue;
+                    var action = (deletedBefore, r.DeletedAt) switch
+                    {
+                        (null, not null) => AuditAction.Deleted,
+                        (not null, null) => AuditAction.Restored,
+                        _ => AuditAction.Updated,
+                    };
+                    if (action == AuditAction.Deleted) r.DeletedById = scope.UserId;
+                    if (action == AuditAction.Restored) r.DeletedById = null;
+                    r.UpdatedAt = now;
+                    r.UpdatedById = scope.UserId;
+                    // The original value stays what the caller read: the UPDATE's WHERE checks it, so a stale write fails.
+                    r.Version = (long)entry.Property(nameof(Record.Version)).OriginalValue! + 1;
+                    var changes = Changes(entry, added: false);
+                    changes.AddRange(ChildChanges(db, r));
+                    db.AuditEntries.Add(NewAudit(r, action, scope, now, changes));
+                    break;
+
+                case EntityState.Deleted:
+                    // A real delete is erasure (GDPR) or the recycle bin's purge: administrators and Motiv itself only.
+                    if (!scope.IsAdministrator) throw new AccessDeniedException(Text.Get("Access.OnlyAdminsErase"));
+                    break;
+            }
+        }
+    }
+
+    private static async Task CheckAssignAsync(MotivDbContext db, Guid ownerId, Guid? teamId, CancellationToken ct)
+    {
+        var scope = db.Scope;
+        if (scope.IsAdministrator) return;
+        var ownersTeams = ownerId == scope.UserId
+            ? (IReadOnlyCollection<Guid>)scope.TeamIds
+            : await db.TeamMembers.Where(m => m.UserId == ownerId).Select(m => m.TeamId).ToListAsync(ct);
+        if (!AccessRules.CanAssign(scope, ownerId, teamId, ownersTeams))
+            throw new AccessDeniedException(scope.IsReadOnly ? Text.Get("Access.ReadOnly") : Text.Get("Access.CannotAssign"));
+    }
+
+    /// <summary>Employments belong to their person: a change to one is a change (and a new version) of the person.</summary>
+    private static void TouchParentsOfChangedEmployments(MotivDbContext db)
+    {
+        foreach (var e in db.ChangeTracker.Entries<Employment>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            var parent = db.ChangeTracker.Entries<Person>().FirstOrDefault(p => p.Entity.Id == e.Entity.PersonId);
+            if (parent is { State: EntityState.Unchanged }) parent.State = EntityState.Modified;
+        }
+    }
+
+    private static IEnumerable<FieldChange> ChildChanges(MotivDbContext db, Record parent)
+    {
+        if (parent is not Person person) yield break;
+        foreach (var e in db.ChangeTracker.Entries<Employment>().Where(e => e.Entity.PersonId == person.Id))
+        {
+            var original = e.State is EntityState.Modified or EntityState.Deleted ? ((Employment)e.OriginalValues.ToObject()).ToString() : null;
+            var current = e.State is EntityState.Added or EntityState.Modified ? e.Entity.ToString() : null;
+            if (e.State != EntityState.Unchanged && original != current) yield return new FieldChange("employments", original, current);
+        }
+    }
+
+    private static AuditEntry NewAudit(Record r, AuditAction action, AccessScope scope, DateTimeOffset now, List<FieldChange> changes) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        RecordType = r.RecordType,
+        RecordId = r.Id,
+        Action = action,
+        Version = r.Version,
+        UserId = scope.UserId,
+        At = now,
+        Changes = changes,
+    };
+
+    private static List<FieldChange> Changes(EntityEntry entry, bool added)
+    {
+        var list = new List<FieldChange>();
+        foreach (var p in entry.Properties)
+        {
+            var name = p.Metadata.Name;
+            if (Unaudited.Contains(name)) continue;
+            var now = Format(p.CurrentValue);
+            var before = added ? null : Format(p.OriginalValue);
+            if (before != now) list.Add(new FieldChange(char.ToLowerInvariant(name[0]) + name[1..], before, now));
+        }
+        return list;
+    }
+
+    internal static string? Format(object? value) => value switch
+    {
+        null => null,
+        string s => s.Length == 0 ? null : s,
+        DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Enum e => e.ToString(),
+        System.Collections.IEnumerable list => JsonColumn.Serialize(list) is "[]" ? null : JsonColumn.Serialize(list),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    public static async Task<ConcurrencyException> ToConcurrencyExceptionAsync(MotivDbContext db, DbUpdateConcurrencyException ex, CancellationToken ct)
+    {
+        var entry = ex.Entries.FirstOrDefault(e => e.Entity is Record);
+        if (entry is null) return new ConcurrencyException("record", Guid.Empty, 0, 0, []);
+        var r = (Record)entry.Entity;
+        var expected = (long)entry.Property(nameof(Record.Version)).OriginalValue!;
+        var current = await db.Set<AuditEntry>().Where(a => a.RecordId == r.Id).MaxAsync(a => (long?)a.Version, ct) ?? 0;
+        var history = await AuditService.QueryHistoryAsync(db, r.Id, sinceVersion: expected, ct);
+        return new ConcurrencyException(r.RecordType, r.Id, expected, current, history);
+    }
+}

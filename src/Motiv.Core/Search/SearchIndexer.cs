@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Motiv.Core.Common;
+using Motiv.Core.Customers;
+using Motiv.Core.Data;
+
+namespace Motiv.Core.Search;
+
+/// <summary>
+/// Keeps the search index (SQLite FTS5 tables, PostgreSQL tsvector + pg_trgm table) in step with
+/// the records, inside the same transaction as the save. Records in the recycle bin are not indexed.
+/// </summary>
+internal static class SearchIndexer
+{
+    internal sealed record Work(Guid Id, string Type, string? Title, string? Body)
+    {
+        public bool Remove => Title is null;
+    }
+
+    public static List<Work> Collect(MotivDbContext db) =>
+        db.ChangeTracker.Entries<Record>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity)
+            .Where(r => r is Organization or Person)
+            .Select(r => db.Entry(r).State == EntityState.Deleted || r.DeletedAt is not null
+                ? new Work(r.Id, r.RecordType, null, null)
+                : Document(r))
+            .ToList();
+
+    private static Work Document(Record r)
+    {
+        var body = new List<string?> { string.Join(' ', TagList.FromStored(r.Tags)) };
+        switch (r)
+        {
+            case Organization o:
+                body.AddRange([o.VatId, o.TaxNumber, o.ExternalId, o.Industry, o.City, o.Website]);
+                body.AddRange(o.Emails.Select(e => e.Address));
+                body.AddRange(o.Phones.SelectMany(p => SearchText.PhoneTerms(p.Number)));
+                break;
+            case Person p:
+                body.AddRange([p.ExternalId, p.City]);
+                body.AddRange(p.Emails.Select(e => e.Address));
+                body.AddRange(p.Phones.SelectMany(n => SearchText.PhoneTerms(n.Number)));
+                break;
+        }
+        return new Work(r.Id, r.RecordType, SearchText.Fold(r.DisplayName), SearchText.Fold(string.Join(' ', body.Where(s => !string.IsNullOrEmpty(s)))));
+    }
+
+    public static async Task ApplyAsync(MotivDbContext db, List<Work> work, CancellationToken ct)
+    {
+        if (work.Count == 0) return;
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var w in work)
+        {
+            if (db.IsSqlite) await ApplySqliteAsync(connection, transaction, w, ct);
+            else await ApplyPostgresAsync(connection, transaction, w, ct);
+        }
+    }
+
+    private static async Task ApplySqliteAsync(DbConnection c, DbTransaction? tx, Work w, CancellationToken ct)
+    {
+        var id = w.Id.ToString().ToUpperInvariant();
+        await Exec(c, tx, """
+            DELETE FROM search_fts WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
+            DELETE FROM search_trgm WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
+            DELETE FROM search_docs WHERE entity_id = @id;
+            """, ct, ("@id", id));
+        if (w.Remove) return;
+        await Exec(c, tx, """
+            INSERT INTO search_docs(entity_id, entity_type) VALUES (@id, @type);
+            INSERT INTO search_fts(rowid, title, body) VALUES (last_insert_rowid(), @title, @body);
+            INSERT INTO search_trgm(rowid, title) VALUES ((SELECT rowid FROM search_docs WHERE entity_id = @id), @title);
+            """, ct, ("@id", id), ("@type", w.Type), ("@title", w.Title), ("@body", w.Body));
+    }
+
+    private static Task ApplyPostgresAsync(DbConnection c, DbTransaction? tx, Work w, CancellationToken ct) =>
+        w.Remove
+            ? Exec(c, tx, "DELETE FROM search_documents WHERE entity_id = @id", ct, ("@id", w.Id))
+            : Exec(c, tx, """
+                INSERT INTO search_documents(entity_id, entity_type, title, body) VALUES (@id, @type, @title, @body)
+                ON CONFLICT (entity_id) DO UPDATE SET title = excluded.title, body = excluded.body
+                """, ct, ("@id", w.Id), ("@type", w.Type), ("@title", w.Title), ("@body", w.Body));
+
+    internal static async Task Exec(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(c, tx, sql, parameters);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Motiv.Core.Customers;
+using Motiv.Core.Data;
+
+namespace Motiv.Core.Search;
+
+public sealed record SearchHit(string Type, Guid Id, string Title, string? Subtitle);
+
+/// <summary>
+/// The global search: prefix matches from the full-text index first, then typo-tolerant trigram
+/// matches. The index only proposes candidates; which of them the user sees is decided by loading
+/// them through the access-filtered sets, so search never shows (or counts) a hidden record.
+/// </summary>
+public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
+{
+    private const int CandidateBatch = 200;
+    private const double MinSimilarity = 0.3;
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? query, int limit = 20, CancellationToken ct = default)
+    {
+        limit = Math.Clamp(limit, 1, 100);
+        var tokens = SearchText.Tokens(query);
+        if (tokens.Count == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+
+        var hits = new List<SearchHit>();
+        var seen = new HashSet<Guid>();
+        for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
+        {
+            var batch = await PrefixCandidatesAsync(db, tokens, offset, ct);
+            hits.AddRange(await VisibleAsync(db, batch.Where(seen.Add).ToList(), ct));
+            if (batch.Count < CandidateBatch) break;
+        }
+        if (hits.Count < limit && !SearchText.LooksLikePhone(query))
+        {
+            var fuzzy = await FuzzyCandidatesAsync(db, SearchText.Fold(query), ct);
+            hits.AddRange(await VisibleAsync(db, fuzzy.Where(seen.Add).ToList(), ct));
+        }
+        return hits.Take(limit).ToList();
+    }
+
+    private static async Task<List<Guid>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, int offset, CancellationToken ct)
+    {
+        var sql = db.IsSqlite
+            ? "SELECT d.entity_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rank LIMIT @n OFFSET @o"
+            : "SELECT entity_id FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) ORDER BY length(title), entity_id LIMIT @n OFFSET @o";
+        var match = db.IsSqlite
+            ? string.Join(" AND ", tokens.Select(t => $"\"{t}\"*"))
+            : string.Join(" & ", tokens.Select(t => $"{t}:*"));
+        return await ReadIdsAsync(db, sql, ct, ("@q", match), ("@n", CandidateBatch), ("@o", offset));
+    }
+
+    private static async Task<List<Guid>> FuzzyCandidatesAsync(MotivDbContext db, string folded, CancellationToken ct)
+    {
+        if (folded.Length < 3) return [];
+        if (!db.IsSqlite)
+        {
+            return await ReadIdsAsync(db,
+                "SELECT entity_id FROM search_documents WHERE title % @q ORDER BY similarity(title, @q) DESC LIMIT @n",
+                ct, ("@q", folded), ("@n", CandidateBatch));
+        }
+        // SQLite: the trigram index finds titles sharing any trigram; the similarity decides, as pg_trgm does.
+        var grams = folded.Split(' ').Where(w => w.Length >= 3)
+            .SelectMany(w => Enumerable.Range(0, w.Length - 2).Select(i => w.Substring(i, 3))).Distinct().ToList();
+        if (grams.Count == 0) return [];
+        var match = string.Join(" OR ", grams.Select(g => $"\"{g}\""));
+        var result = new List<(Guid Id, double Score)>();
+        await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null,
+            "SELECT d.entity_id, t.title FROM search_trgm t JOIN search_docs d ON d.rowid = t.rowid WHERE search_trgm MATCH @q ORDER BY t.rank LIMIT @n",
+            ("@q", match), ("@n", CandidateBatch));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var score = SearchText.Similarity(folded, reader.GetString(1));
+            if (score >= MinSimilarity) result.Add((Guid.Parse(reader.GetString(0)), score));
+        }
+        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
+    }
+
+    private static async Task<List<Guid>> ReadIdsAsync(MotivDbContext db, string sql, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        var ids = new List<Guid>();
+        await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null, sql, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ids.Add(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0));
+        return ids;
+    }
+
+    private static async Task<List<SearchHit>> VisibleAsync(MotivDbContext db, List<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var orgs = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id))
+            .Select(o => new SearchHit(Organization.Type, o.Id, o.Name, o.City)).ToListAsync(ct);
+        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new SearchHit(Person.Type, p.Id, p.FirstName + " " + p.LastName, p.PrimaryEmail ?? p.City)).ToListAsync(ct);
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return orgs.Concat(people).OrderBy(h => order[h.Id]).ToList();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Motiv.Core.Access;
+using Motiv.Core.Data;
+
+namespace Motiv.Web.Auth;
+
+/// <summary>
+/// The signed-in user of this request (API, form post) or Blazor circuit. The scope is read from the
+/// database on every request and every circuit event, so role and team changes and deactivation
+/// take effect at once.
+/// </summary>
+public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : ICurrentUser
+{
+    public const string ReadOnlyTokenClaim = "motiv:token_readonly";
+
+    public AccessScope Scope { get; private set; } = AccessScope.Anonymous;
+
+    /// <summary>True when the request came with a read-only personal access token.</summary>
+    public bool ReadOnlyToken { get; private set; }
+
+    public Guid? UserId => Scope.IsAuthenticated ? Scope.UserId : null;
+
+    public string DisplayName { get; private set; } = "";
+
+    /// <summary>The user's time zone: every instant is shown in it.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    public string Local(DateTimeOffset at, string format = "g") => TimeZoneInfo.ConvertTime(at, TimeZone).ToString(format, System.Globalization.CultureInfo.CurrentCulture);
+
+    /// <summary>Loads the scope of <paramref name="principal"/>; false when the user is unknown or deactivated.</summary>
+    public async Task<bool> LoadAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        Scope = AccessScope.Anonymous;
+        ReadOnlyToken = false;
+        if (principal.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+            return true;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var scope = await AccessScopeLoader.LoadAsync(db, userId, ct);
+        if (scope is null) return false;
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.TimeZone }).FirstAsync(ct);
+        DisplayName = user.DisplayName;
+        TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(user.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
+        ReadOnlyToken = principal.HasClaim(ReadOnlyTokenClaim, "true");
+        Scope = ReadOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds) : scope;
+        return true;
+    }
+
+    public Task<bool> LoadAsync(AuthenticationStateProvider provider, CancellationToken ct = default) =>
+        provider.GetAuthenticationStateAsync().ContinueWith(t => LoadAsync(t.Result.User, ct), ct, TaskContinuationOptions.None, TaskScheduler.Current).Unwrap();
+}

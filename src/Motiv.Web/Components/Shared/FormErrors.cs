@@ -1,0 +1,22 @@
+using Motiv.Core.Common;
+
+namespace Motiv.Web.Components.Shared;
+
+/// <summary>The field errors of the last save, for showing next to each field.</summary>
+public sealed class FormErrors
+{
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+
+    public bool Any => _errors.Count > 0;
+
+    public bool Has(string field) => _errors.ContainsKey(field);
+
+    public string? Text(string field) => _errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
+
+    /// <summary>Errors of fields the form has no place for (shown as a list above the form).</summary>
+    public IEnumerable<string> Other(IEnumerable<string> shown) => _errors.Where(e => !shown.Contains(e.Key)).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}");
+
+    public void Set(ValidationException e) => _errors = e.Errors;
+
+    public void Clear() => _errors = new Dictionary<string, string[]>();
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Motiv.Core.Access;
+using Motiv.Core.Demo;
+using Motiv.Core.Identity;
+
+namespace Motiv.Web.Hosting;
+
+/// <summary>What happens before Motiv serves its first request: migrations, roles, and with --demo the demo data.</summary>
+public static class MotivStartup
+{
+    public static async Task PrepareDatabaseAsync(this WebApplication app, bool demo)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await using (var db = SystemDb.Create(services))
+        {
+            await db.Database.MigrateAsync();
+            if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        var roles = services.GetRequiredService<RoleManager<MotivRole>>();
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new MotivRole(role) { Id = Guid.CreateVersion7() });
+
+        if (!demo) return;
+        var configured = app.Configuration["Motiv:Demo:Password"];
+        var password = string.IsNullOrEmpty(configured) ? GeneratePassword() : configured;
+        await using var seedDb = SystemDb.Create(services);
+        var seeded = await services.GetRequiredService<DemoData>().SeedAsync(seedDb, password);
+        if (!seeded) await ResetDemoPasswordsAsync(services.GetRequiredService<UserManager<MotivUser>>(), password);
+        app.Lifetime.ApplicationStarted.Register(() => PrintDemo(app, password, seeded));
+    }
+
+    /// <summary>On a later --demo start the demo users get this run's password, so the printed logins always work.</summary>
+    private static async Task ResetDemoPasswordsAsync(UserManager<MotivUser> users, string password)
+    {
+        foreach (var login in DemoData.Logins)
+        {
+            var user = await users.FindByEmailAsync(login.Email);
+            if (user is null) continue;
+            await users.RemovePasswordAsync(user);
+            await users.AddPasswordAsync(user, password);
+            await users.SetLockoutEndDateAsync(user, null);
+        }
+    }
+
+    private static string GeneratePassword()
+    {
+        const string letters = "abcdefghjkmnpqrstuvwxyz";
+        var random = new string(Enumerable.Range(0, 6).Select(_ => letters[RandomNumberGenerator.GetInt32(letters.Length)]).ToArray());
+        return $"Demo-{random}-{RandomNumberGenerator.GetInt32(1000, 10000)}";
+    }
+
+    private static void PrintDemo(WebApplication app, string password, bool seeded)
+    {
+        var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var lines = new List<string>
+        {
+            "",
+            "Motiv is running" + (seeded ? " with fresh demo data." : " with the demo data of an earlier run."),
+            "Open: " + string.Join(", ", urls),
+            "Demo logins (password for all: " + password + "):",
+        };
+        lines.AddRange(DemoData.Logins.Select(l => $"  {l.Email,-24} {l.Role,-14} team {l.Team}"));
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

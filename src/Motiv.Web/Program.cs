@@ -1,0 +1,40 @@
+using Motiv.Web.Api;
+using Motiv.Web.Auth;
+using Motiv.Web.Components;
+using Motiv.Web.Hosting;
+using Scalar.AspNetCore;
+
+// `--demo` is a switch, not a key=value pair, so it is taken out before the configuration reads the arguments.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+builder.AddMotiv();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync(demo);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization(o =>
+{
+    o.SetDefaultCulture("en").AddSupportedCultures("en", "de", "de-DE", "en-GB", "en-US").AddSupportedUICultures("en", "de");
+    o.FallBackToParentUICultures = true;
+    o.FallBackToParentCultures = true;
+});
+app.UseStaticFiles();
+app.UseAuthentication();
+app.Use(AccountEndpoints.LoadCurrentUserAsync);
+app.Use(AccountEndpoints.RedirectToSetupAsync);
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealthChecks("/health");
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Motiv API"));
+app.MapMotivApi();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>Visible to the test projects' WebApplicationFactory.</summary>
+public partial class Program;

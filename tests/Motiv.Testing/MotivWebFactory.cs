@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Motiv.Core.Access;
+using Motiv.Core.Data;
+using Motiv.Core.Identity;
+using Motiv.Web.Hosting;
+
+namespace Motiv.Testing;
+
+/// <summary>Motiv in-process on a fresh database of one provider, with a clock the test can move.</summary>
+public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    public TestDatabase Database { get; } = database;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+
+    public static async Task<MotivWebFactory> StartAsync(string provider)
+    {
+        var factory = new MotivWebFactory(await TestDatabase.CreateAsync(provider));
+        _ = factory.Server; // builds the host: migrations and roles run now
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Motiv:Database:Provider", Database.ProviderSetting);
+        builder.UseSetting("ConnectionStrings:Motiv", Database.ConnectionString);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>A context that sees and may change everything, for arranging and checking state.</summary>
+    public MotivDbContext SystemDb()
+    {
+        var scope = Services.CreateScope();
+        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<MotivDbContext>>();
+        return new MotivDbContext(options, new FixedCurrentUser(AccessScope.System), Clock);
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public async Task<Guid> CreateTeamAsync(string name)
+    {
+        await using var db = SystemDb();
+        var team = db.Teams.Add(new Team { Id = Guid.CreateVersion7(), Name = name, CreatedAt = Clock.GetUtcNow() }).Entity;
+        await db.SaveChangesAsync();
+        return team.Id;
+    }
+
+    public const string Password = "Test-Passw0rd";
+
+    public Task<Guid> CreateUserAsync(string email, string role, params Guid[] teams) => WithScopeAsync(async sp =>
+    {
+        var users = sp.GetRequiredService<UserManager<MotivUser>>();
+        var user = new MotivUser { Id = Guid.CreateVersion7(), Email = email, UserName = email, DisplayName = email.Split('@')[0], EmailConfirmed = true, CreatedAt = Clock.GetUtcNow() };
+        var result = await users.CreateAsync(user, Password);
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, role);
+        await using var db = SystemDb();
+        db.TeamMembers.AddRange(teams.Select(t => new TeamMember { TeamId = t, UserId = user.Id }));
+        await db.SaveChangesAsync();
+        return user.Id;
+    });
+
+    /// <summary>An HTTP client that calls the API as the user, with a fresh session token.</summary>
+    public async Task<HttpClient> ClientForAsync(Guid userId, string? acceptLanguage = "en")
+    {
+        var token = await WithScopeAsync(sp => sp.GetRequiredService<TokenService>().IssueSessionTokenAsync(userId));
+        return ClientWithToken(token.AccessToken, acceptLanguage);
+    }
+
+    public HttpClient ClientWithToken(string token, string? acceptLanguage = "en")
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (acceptLanguage is not null) client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        return client;
+    }
+
+    /// <summary>A summary of everything stored; equal before and after a refused request means nothing changed.</summary>
+    public async Task<string> FingerprintAsync()
+    {
+        await using var db = SystemDb();
+        var parts = new List<object>
+        {
+            await db.Organizations.IgnoreQueryFilters().CountAsync(), await db.Organizations.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.People.IgnoreQueryFilters().CountAsync(), await db.People.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.Relationships.IgnoreQueryFilters().CountAsync(), await db.Relationships.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.Employments.CountAsync(), await db.AuditEntries.CountAsync(), await db.Users.CountAsync(),
+            await db.Teams.CountAsync(), await db.TeamMembers.CountAsync(), await db.ApiTokens.CountAsync(t => t.RevokedAt == null),
+            await db.UserRoles.CountAsync(),
+        };
+        return string.Join("/", parts);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
