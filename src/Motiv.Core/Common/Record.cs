@@ -15,7 +15,7 @@ public enum Visibility
 /// </summary>
 public abstract class Record
 {
-    public Guid Id { get; set; }
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OwnerId { get; set; }
     public Guid? TeamId { get; set; }
     public Visibility Visibility { get; set; } = Visibility.Team;

@@ -117,9 +117,10 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         var subsidiaries = await db.Organizations.Where(o => o.ParentId == id).OrderBy(o => o.Name)
             .Select(o => new OrganizationRef(o.Id, o.Name)).Take(500).ToListAsync(ct);
         var people = await db.People.AsNoTracking()
-            .SelectMany(person => person.Employments.Where(e => e.OrganizationId == id),
-                (person, e) => new EmployeeItem(person.Id, person.FirstName + " " + person.LastName, e.Position, e.Department, e.IsPrimary, e.From, e.To, person.PrimaryEmail, person.PrimaryPhone))
-            .OrderBy(e => e.Name).Take(1000).ToListAsync(ct);
+            .SelectMany(person => person.Employments.Where(e => e.OrganizationId == id), (person, e) => new { person, e })
+            .OrderBy(x => x.person.LastName).ThenBy(x => x.person.FirstName).Take(1000)
+            .Select(x => new EmployeeItem(x.person.Id, x.person.FirstName + " " + x.person.LastName, x.e.Position, x.e.Department, x.e.IsPrimary, x.e.From, x.e.To, x.person.PrimaryEmail, x.person.PrimaryPhone))
+            .ToListAsync(ct);
         return new OrganizationFamily(parent, subsidiaries, people);
     }
 

@@ -1,0 +1,41 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Motiv.Web.Tests;
+
+/// <summary>Small helpers for calling the API the way a client would.</summary>
+public static class Api
+{
+    public static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement;
+    }
+
+    public static Task<HttpResponseMessage> PatchAsync(this HttpClient client, string url, object body, string? etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, url) { Content = Json(body) };
+        if (etag is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> DeleteAsync(this HttpClient client, string url, string? etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, url);
+        if (etag is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Creates an organisation as <paramref name="client"/>'s user and returns its id and ETag.</summary>
+    public static async Task<(Guid Id, string ETag)> CreateOrganizationAsync(this HttpClient client, object body)
+    {
+        var response = await client.PostAsync("/api/v1/organizations", Json(body));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var json = await response.ReadJsonAsync();
+        return (json.GetProperty("id").GetGuid(), response.Headers.ETag!.Tag);
+    }
+
+    public static string Unique(string prefix) => $"{prefix} {Guid.CreateVersion7().ToString("N")[^10..]}";
+}
