@@ -22,6 +22,5 @@ internal static class Records
         return record;
     }
 
-    private static string RecordTypeOf<T>() where T : Record =>
-        ((Record)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(T))).RecordType;
+    private static string RecordTypeOf<T>() where T : Record => typeof(T).Name.ToLowerInvariant();
 }
