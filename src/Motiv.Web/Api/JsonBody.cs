@@ -10,7 +10,7 @@ namespace Motiv.Web.Api;
 /// <summary>
 /// Reads a record's JSON body. POST starts from an empty record, PATCH from the current one (JSON
 /// merge patch, RFC 7396): only the fields sent change. Unknown fields are refused by name; the
-/// server's own fields (id, version, stamps) are ignored, so a client can send back what it read.
+/// server's own fields (id, version, stamps) are ignored unless the record has them as input, so a client can send back what it read.
 /// </summary>
 public static class JsonBody
 {
@@ -36,9 +36,8 @@ public static class JsonBody
         var errors = new FieldErrors();
         foreach (var (name, value) in fields)
         {
-            if (ServerFields.Contains(name)) continue;
-            if (!known.Contains(name)) { errors.Add(name, Text.Get("Validation.UnknownField")); continue; }
-            target[name] = value?.DeepClone();
+            if (known.Contains(name)) target[name] = value?.DeepClone();
+            else if (!ServerFields.Contains(name)) errors.Add(name, Text.Get("Validation.UnknownField"));
         }
         errors.ThrowIfAny();
         try
