@@ -11,9 +11,6 @@ namespace Motiv.Web.Auth;
 /// <summary>The plain form posts behind the login, logout, first-run setup and language switch.</summary>
 public static class AccountEndpoints
 {
-    /// <summary>Set once a user exists, so the setup check costs nothing afterwards.</summary>
-    private static volatile bool _hasUsers;
-
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/login", async (HttpContext http, SignInManager<MotivUser> signIn, UserManager<MotivUser> users) =>
@@ -57,7 +54,7 @@ public static class AccountEndpoints
                 {
                     Email = form["email"], DisplayName = form["displayName"], Password = form["password"],
                 });
-                _hasUsers = true;
+                http.RequestServices.GetRequiredService<SetupState>().Done = true;
                 await signIn.SignInAsync((await users.FindByIdAsync(created.Id.ToString()))!, isPersistent: false);
                 return Results.LocalRedirect("/");
             }
@@ -84,12 +81,13 @@ public static class AccountEndpoints
     public static async Task RedirectToSetupAsync(HttpContext http, Func<Task> next)
     {
         var path = http.Request.Path;
-        if (!_hasUsers && !path.StartsWithSegments("/setup") && !path.StartsWithSegments("/account/setup") && !path.StartsWithSegments("/api")
+        var state = http.RequestServices.GetRequiredService<SetupState>();
+        if (!state.Done && !path.StartsWithSegments("/setup") && !path.StartsWithSegments("/account/setup") && !path.StartsWithSegments("/api")
             && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_framework") && !Path.HasExtension(path))
         {
             var users = http.RequestServices.GetRequiredService<UserManager<MotivUser>>();
-            _hasUsers = await users.Users.AnyAsync(http.RequestAborted);
-            if (!_hasUsers)
+            state.Done = await users.Users.AnyAsync(http.RequestAborted);
+            if (!state.Done)
             {
                 http.Response.Redirect("/setup");
                 return;
@@ -118,4 +116,10 @@ public static class AccountEndpoints
     private static string LocalUrl(string? url) => url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal) ? u : "/";
 
     private static string LoginUrl(string error, string returnUrl) => $"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}";
+}
+
+/// <summary>Whether the first administrator exists; once true, the setup check costs nothing.</summary>
+public sealed class SetupState
+{
+    public volatile bool Done;
 }

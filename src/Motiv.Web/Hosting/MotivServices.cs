@@ -47,6 +47,7 @@ public static class MotivServices
         // ASP.NET Core Identity's stores want a context of their own.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MotivDbContext>>().CreateDbContext());
 
+        services.AddSingleton<SetupState>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         services.AddScoped<OrganizationService>();
