@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Motiv.Core;
+using Motiv.Core.Audit;
+using Motiv.Core.Common;
+using Motiv.Core.Customers;
+using Motiv.Core.Search;
+using Motiv.Web.Auth;
+using Motiv.Web.Components.Customers;
+using Motiv.Web.Components.Shared;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Motiv.Web.Tests;
+
+/// <summary>
+/// bUnit tests of the main components, rendered against a real Motiv (SQLite) with the services a
+/// signed-in user's circuit has.
+/// </summary>
+public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, IAsyncDisposable
+{
+    private readonly BunitContext _ctx = new();
+    private AsyncServiceScope _scope;
+
+    /// <summary>Culture changes made inside an async method do not flow back to the caller, so tests call this first.</summary>
+    private static void UseCulture(string culture) => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+
+    private async Task<World> RenderAsAsync(Func<World, Guid> user)
+    {
+        var w = await worlds.GetAsync(TestDatabase.Sqlite);
+        _scope = w.Factory.Services.CreateAsyncScope();
+        var sp = _scope.ServiceProvider;
+        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user(w).ToString())], "test"));
+        Assert.True(await sp.GetRequiredService<CurrentUser>().LoadAsync(principal));
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.Services.AddMudServices();
+        _ctx.Services.AddLocalization();
+        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService) })
+            _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
+        _ctx.Render<MudPopoverProvider>();
+        return w;
+    }
+
+    [Fact]
+    public async Task Organisation_page_shows_fields_people_and_history_and_renders_hostile_text_inert()
+    {
+        UseCulture("en");
+        var w = await RenderAsAsync(w => w.SalesA);
+        var hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        var org = await _ctx.Services.GetRequiredService<OrganizationService>().CreateAsync(new OrganizationInput
+        {
+            Name = "Inert " + hostile, Roles = [OrganizationRoles.Partner, OrganizationRoles.Customer], VatId = "DE136695976", Notes = hostile,
+            Phones = [new PhoneNumber("030 1234567")],
+        });
+        await _ctx.Services.GetRequiredService<PersonService>().CreateAsync(new PersonInput
+        {
+            FirstName = "Lena", LastName = "Vogel", Employments = [new EmploymentInput(org.Id, "Einkauf", IsPrimary: true)],
+        });
+
+        var page = _ctx.Render<OrganizationDetail>(p => p.Add(x => x.Id, org.Id));
+        page.WaitForAssertion(() => Assert.Contains("Inert", page.Find("[data-testid=record-title]").TextContent));
+        Assert.Empty(page.FindAll("script"));
+        Assert.Empty(page.FindAll("img[src=x]"));
+        Assert.Contains("&lt;script&gt;", page.Find("[data-testid=notes]").InnerHtml);
+        Assert.Contains("Partner", page.Markup);
+        Assert.Contains("Customer", page.Markup);
+        Assert.Contains("030 1234567", page.Markup);
+        Assert.Contains("DE136695976", page.Markup);
+
+        page.FindAll(".mud-tab").Single(t => t.TextContent.StartsWith("People")).Click();
+        page.WaitForAssertion(() => Assert.Contains("Lena Vogel", page.Find("[data-testid=org-people]").TextContent));
+        page.FindAll(".mud-tab").Single(t => t.TextContent == "History").Click();
+        page.WaitForAssertion(() => Assert.Contains("sales.a", page.Find("[data-testid=history]").TextContent));
+        Assert.Contains("Created", page.Find("[data-testid=history]").TextContent);
+    }
+
+    [Fact]
+    public async Task Organisation_list_pages_with_the_keyset_pager_and_filters_by_role()
+    {
+        UseCulture("de-DE");
+        var w = await RenderAsAsync(w => w.Manager);
+        var tag = "liste" + Guid.CreateVersion7().ToString("N")[^6..];
+        var service = _ctx.Services.GetRequiredService<OrganizationService>();
+        for (var i = 0; i < 30; i++)
+            await service.CreateAsync(new OrganizationInput { Name = $"Listenfirma {i:D2}", Tags = [tag], Roles = [i % 3 == 0 ? OrganizationRoles.Partner : OrganizationRoles.Customer] });
+
+        var list = _ctx.Render<OrganizationList>();
+        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("tbody tr")));
+        Assert.Contains("Organisationen", list.Find("h1").TextContent);
+        var tagFilter = list.FindAll("input").First(i => i.ParentElement!.ParentElement!.TextContent.Contains("Schlagwörter"));
+        tagFilter.Input(tag);
+        list.WaitForAssertion(() => Assert.Equal("1–25 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        list.Find("[data-testid=pager-next]").Click();
+        list.WaitForAssertion(() => Assert.Equal("26–30 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        Assert.Equal(5, list.FindAll("tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task Conflict_alert_names_who_changed_what()
+    {
+        UseCulture("en");
+        await RenderAsAsync(w => w.SalesA);
+        var conflict = new ConcurrencyException("organization", Guid.CreateVersion7(), 1, 2,
+            [new HistoryEntry(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), Guid.Empty, "Bea Berger", AuditAction.Updated, 2, [new FieldChange("industry", "Bau", "Handel")])]);
+        var alert = _ctx.Render<ConflictAlert>(p => p.Add(x => x.Conflict, conflict));
+        var text = alert.Find("[data-testid=conflict]").TextContent;
+        Assert.Contains("Someone else changed this record", text);
+        Assert.Contains("Bea Berger changed Industry", text);
+        Assert.Contains("\"Bau\" → \"Handel\"", text);
+    }
+
+    [Fact]
+    public async Task Editor_shows_the_servers_field_errors_next_to_the_fields()
+    {
+        UseCulture("en");
+        await RenderAsAsync(w => w.SalesA);
+        var host = _ctx.Render<MudDialogProvider>();
+        var dialogs = _ctx.Services.GetRequiredService<IDialogService>();
+        await host.InvokeAsync(() => dialogs.ShowAsync<OrganizationEditor>("New"));
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=save]")));
+        host.Find("input[data-testid=org-vat]").Change("DE000");
+        host.Find("[data-testid=save]").Click();
+        host.WaitForAssertion(() =>
+        {
+            Assert.Contains("This field is required.", host.Markup);
+            Assert.Contains("This is not a valid VAT ID", host.Markup);
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ctx.DisposeAsync();
+        await _scope.DisposeAsync();
+    }
+}
