@@ -12,12 +12,18 @@ using Motiv.Web.Hosting;
 
 namespace Motiv.Testing;
 
-/// <summary>Motiv in-process on a fresh database of one provider, with a clock the test can move.</summary>
-public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFactory<Program>
+/// <summary>
+/// Motiv in-process on a fresh database of one provider, with a clock the test can move. Browser tests
+/// run on the real clock instead: MudBlazor's debounce timers use the same TimeProvider.
+/// </summary>
+public sealed class MotivWebFactory(TestDatabase database, bool realTime = false) : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The clock Motiv runs on.</summary>
+    public TimeProvider Time => realTime ? TimeProvider.System : Clock;
 
     public static async Task<MotivWebFactory> StartAsync(string provider)
     {
@@ -26,12 +32,25 @@ public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFacto
         return factory;
     }
 
+    /// <summary>Motiv on a real Kestrel port on 127.0.0.1, for browser tests; returns its base URL.</summary>
+    public static async Task<(MotivWebFactory Factory, string BaseUrl)> StartKestrelAsync(string provider)
+    {
+        var factory = new MotivWebFactory(await TestDatabase.CreateAsync(provider), realTime: true);
+        factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return (factory, addresses.First().TrimEnd('/'));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the static web assets (blazor.web.js, MudBlazor's files) are only found when asked for.
+        builder.UseStaticWebAssets();
         builder.UseSetting("Motiv:Database:Provider", Database.ProviderSetting);
         builder.UseSetting("ConnectionStrings:Motiv", Database.ConnectionString);
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services => services.AddSingleton(Time));
     }
 
     /// <summary>A context that sees and may change everything, for arranging and checking state.</summary>
@@ -39,7 +58,7 @@ public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFacto
     {
         var scope = Services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<MotivDbContext>>();
-        return new MotivDbContext(options, new FixedCurrentUser(AccessScope.System), Clock);
+        return new MotivDbContext(options, new FixedCurrentUser(AccessScope.System), Time);
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -51,7 +70,7 @@ public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFacto
     public async Task<Guid> CreateTeamAsync(string name)
     {
         await using var db = SystemDb();
-        var team = db.Teams.Add(new Team { Id = Guid.CreateVersion7(), Name = name, CreatedAt = Clock.GetUtcNow() }).Entity;
+        var team = db.Teams.Add(new Team { Id = Guid.CreateVersion7(), Name = name, CreatedAt = Time.GetUtcNow() }).Entity;
         await db.SaveChangesAsync();
         return team.Id;
     }
@@ -61,7 +80,7 @@ public sealed class MotivWebFactory(TestDatabase database) : WebApplicationFacto
     public Task<Guid> CreateUserAsync(string email, string role, params Guid[] teams) => WithScopeAsync(async sp =>
     {
         var users = sp.GetRequiredService<UserManager<MotivUser>>();
-        var user = new MotivUser { Id = Guid.CreateVersion7(), Email = email, UserName = email, DisplayName = email.Split('@')[0], EmailConfirmed = true, CreatedAt = Clock.GetUtcNow() };
+        var user = new MotivUser { Id = Guid.CreateVersion7(), Email = email, UserName = email, DisplayName = email.Split('@')[0], EmailConfirmed = true, CreatedAt = Time.GetUtcNow() };
         var result = await users.CreateAsync(user, Password);
         if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
         await users.AddToRoleAsync(user, role);

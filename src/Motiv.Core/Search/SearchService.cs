@@ -32,7 +32,8 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
             hits.AddRange(await VisibleAsync(db, batch.Where(seen.Add).ToList(), ct));
             if (batch.Count < CandidateBatch) break;
         }
-        if (hits.Count < limit && !SearchText.LooksLikePhone(query))
+        // Typo tolerance only when nothing starts with what was typed: otherwise near misses would crowd out exact hits.
+        if (hits.Count == 0 && !SearchText.LooksLikePhone(query))
         {
             var fuzzy = await FuzzyCandidatesAsync(db, SearchText.Fold(query), ct);
             hits.AddRange(await VisibleAsync(db, fuzzy.Where(seen.Add).ToList(), ct));

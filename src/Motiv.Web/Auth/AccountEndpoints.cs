@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Motiv.Core.Common;
+using Motiv.Core.Data;
 using Motiv.Core.Identity;
 
 namespace Motiv.Web.Auth;
@@ -33,14 +34,15 @@ public static class AccountEndpoints
             return Results.LocalRedirect("/login");
         });
 
-        app.MapGet("/account/culture", async (string culture, string? returnUrl, HttpContext http, UserManager<MotivUser> users) =>
+        app.MapGet("/account/culture", async (string culture, string? returnUrl, HttpContext http, CurrentUser me, IDbContextFactory<MotivDbContext> dbFactory) =>
         {
             if (culture is not ("de" or "en")) return Results.BadRequest();
             SetCultureCookie(http, culture);
-            if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && await users.FindByIdAsync(id) is { } user)
+            if (me.UserId is { } id)
             {
-                user.Culture = culture;
-                await users.UpdateAsync(user);
+                // One column, no concurrency stamp: two quick clicks must not fail each other.
+                await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
+                await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Culture, culture), http.RequestAborted);
             }
             return Results.LocalRedirect(LocalUrl(returnUrl));
         });

@@ -29,21 +29,31 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
 
     public string Local(DateTimeOffset at, string format = "g") => TimeZoneInfo.ConvertTime(at, TimeZone).ToString(format, System.Globalization.CultureInfo.CurrentCulture);
 
-    /// <summary>Loads the scope of <paramref name="principal"/>; false when the user is unknown or deactivated.</summary>
+    /// <summary>
+    /// Loads the scope of <paramref name="principal"/>; false when the user is unknown or deactivated.
+    /// The scope is replaced in one step at the end, because in a Blazor circuit other work may read it
+    /// while this one waits for the database.
+    /// </summary>
     public async Task<bool> LoadAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
-        Scope = AccessScope.Anonymous;
-        ReadOnlyToken = false;
         if (principal.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            (Scope, ReadOnlyToken) = (AccessScope.Anonymous, false);
             return true;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var scope = await AccessScopeLoader.LoadAsync(db, userId, ct);
-        if (scope is null) return false;
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.TimeZone }).FirstAsync(ct);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.TimeZone }).FirstOrDefaultAsync(ct);
+        if (scope is null || user is null)
+        {
+            (Scope, ReadOnlyToken) = (AccessScope.Anonymous, false);
+            return false;
+        }
+        var readOnlyToken = principal.HasClaim(ReadOnlyTokenClaim, "true");
         DisplayName = user.DisplayName;
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(user.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
-        ReadOnlyToken = principal.HasClaim(ReadOnlyTokenClaim, "true");
-        Scope = ReadOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds) : scope;
+        ReadOnlyToken = readOnlyToken;
+        Scope = readOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds) : scope;
         return true;
     }
 

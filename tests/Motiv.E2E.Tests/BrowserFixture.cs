@@ -1,0 +1,146 @@
+using Motiv.Core.Access;
+using Motiv.Core.Common;
+using Motiv.Core.Customers;
+
+namespace Motiv.E2E.Tests;
+
+/// <summary>Motiv on Kestrel (SQLite) and Debian's Chromium driven by Playwright, shared by the journeys.</summary>
+public sealed class BrowserFixture : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IPlaywright? _playwright;
+    private MotivWebFactory? _factory;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public MotivWebFactory Factory => _factory!;
+    public Guid TeamId { get; private set; }
+
+    public const string AdminEmail = "anna.admin@test.example";
+    public const string SalesEmail = "sven.sales@test.example";
+
+    public async Task StartAsync()
+    {
+        Requirements.Chromium();
+        await _gate.WaitAsync();
+        try
+        {
+            if (_factory is not null) return;
+            var (factory, url) = await MotivWebFactory.StartKestrelAsync(TestDatabase.Sqlite);
+            _factory = factory;
+            BaseUrl = url;
+            TeamId = await factory.CreateTeamAsync("Vertrieb");
+            await factory.CreateUserAsync(AdminEmail, Roles.Administrator, TeamId);
+            await factory.CreateUserAsync(SalesEmail, Roles.Sales, TeamId);
+            await using (var sys = factory.SystemDb())
+            {
+                // Enough records that German number formats (1.234) show in the pager.
+                for (var i = 0; i < 1234; i++)
+                    sys.Organizations.Add(new Organization { Name = $"Bestandsfirma {i:D4}", TeamId = TeamId, Visibility = Visibility.Everyone });
+                await sys.SaveChangesAsync();
+            }
+            _playwright = await Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Requirements.ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A fresh browser session, signed in as <paramref name="email"/> and switched to English (users keep
+    /// the language they chose last, so a journey starts from a known one), once the page is interactive.
+    /// </summary>
+    public async Task<IPage> SignInAsync(string email, string locale = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = locale, TimezoneId = "Europe/Berlin" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15000);
+        await page.GotoAsync("/login");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(MotivWebFactory.Password);
+        await page.Locator("button[type=submit]").ClickAsync();
+        await Interactive(page);
+        await page.GotoAsync("/account/culture?culture=en&returnUrl=/");
+        await Interactive(page);
+        return page;
+    }
+
+    /// <summary>An API client for <paramref name="email"/>'s user against the running server.</summary>
+    public async Task<HttpClient> ApiClientAsync(string email)
+    {
+        Guid id;
+        await using (var sys = Factory.SystemDb()) id = sys.Users.Single(u => u.Email == email).Id;
+        var token = await Factory.WithScopeAsync(sp => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Motiv.Core.Identity.TokenService>(sp).IssueSessionTokenAsync(id));
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.AccessToken);
+        return client;
+    }
+
+    /// <summary>Runs a journey step; on failure the page's screenshot goes to TestResults/ for whoever reads the CI log.</summary>
+    public static async Task Step(IPage page, string name, Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "TestResults");
+            Directory.CreateDirectory(folder);
+            var file = Path.Combine(folder, name + ".png");
+            await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+            Console.Error.WriteLine($"Screenshot of the failed step: {file}");
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Clicks until <paramref name="expected"/> shows: MudBlazor wires menus and tabs in JavaScript after the
+    /// first render, so a click in the first moments of a page can go unnoticed, as it would for a person.
+    /// </summary>
+    public static async Task ClickUntilAsync(ILocator target, ILocator expected)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await expected.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 2000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>Types into a field as a person does: click, type, leave the field with Tab.</summary>
+    public static async Task TypeAsync(ILocator field, string text)
+    {
+        await field.ClickAsync();
+        await field.FillAsync(text);
+        await field.PressAsync("Tab");
+        await Expect(field).ToHaveValueAsync(text);
+    }
+
+    /// <summary>Clicks made before the Blazor circuit is connected are lost: wait for the layout's marker.</summary>
+    public static Task Interactive(IPage page) => page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_playwright is not null)
+        {
+            await Browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+        if (_factory is not null) await _factory.DisposeAsync();
+    }
+}

@@ -1,0 +1,117 @@
+namespace Motiv.E2E.Tests;
+
+/// <summary>What a user does in a real Chromium against a running Motiv.</summary>
+public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Create_a_partner_organisation_add_an_employee_and_find_both_by_search()
+    {
+        await browser.StartAsync();
+        var page = await browser.SignInAsync(BrowserFixture.SalesEmail);
+        await BrowserFixture.Step(page, "create-and-search", async () =>
+        {
+        var suffix = Guid.CreateVersion7().ToString("N")[^6..];
+        var orgName = $"Partnerwerk {suffix} GmbH";
+
+        await page.GotoAsync("/organizations");
+        await BrowserFixture.Interactive(page);
+        await page.GetByTestId("new-organization").ClickAsync();
+        await BrowserFixture.TypeAsync(page.GetByTestId("org-name"), orgName);
+        await page.GetByTestId("role-partner").CheckAsync(new() { Force = true });
+        await BrowserFixture.TypeAsync(page.GetByTestId("org-vat"), "DE136695976");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByTestId("record-title")).ToHaveTextAsync(orgName);
+        await Expect(page.Locator(".mud-chip", new() { HasText = "Partner" })).ToBeVisibleAsync();
+        var orgUrl = page.Url;
+
+        await page.GotoAsync("/people");
+        await BrowserFixture.Interactive(page);
+        await page.GetByTestId("new-person").ClickAsync();
+        await BrowserFixture.TypeAsync(page.GetByTestId("person-first"), "Paula");
+        await BrowserFixture.TypeAsync(page.GetByTestId("person-last"), $"Partner{suffix}");
+        await page.GetByTestId("add-employment").ClickAsync();
+        await page.GetByTestId("employment-org-0").ClickAsync();
+        await page.GetByTestId("employment-org-0").PressSequentiallyAsync($"Partnerwerk {suffix}", new() { Delay = 30 });
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = orgName }).ClickAsync();
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByTestId("record-title")).ToHaveTextAsync($"Paula Partner{suffix}");
+
+        await page.GotoAsync(orgUrl);
+        await BrowserFixture.Interactive(page);
+        await Expect(page.GetByTestId("record-title")).ToHaveTextAsync(orgName);
+        await BrowserFixture.ClickUntilAsync(page.Locator(".mud-tab", new() { HasText = "People" }), page.GetByTestId("org-people"));
+        await Expect(page.GetByTestId("org-people")).ToContainTextAsync($"Paula Partner{suffix}");
+
+        foreach (var (query, expected) in new[] { ($"Partnerwerk {suffix}", orgName), ($"Partner{suffix}", $"Paula Partner{suffix}") })
+        {
+            await page.GetByTestId("global-search").ClickAsync();
+            await page.GetByTestId("global-search").PressSequentiallyAsync(query, new() { Delay = 30 });
+            var hit = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = expected });
+            await hit.ClickAsync();
+            await Expect(page.GetByTestId("record-title")).ToHaveTextAsync(expected);
+        }
+        });
+    }
+
+    [Fact]
+    public async Task A_save_after_someone_elses_change_shows_the_conflict_and_keeps_their_change()
+    {
+        await browser.StartAsync();
+        using var client = await browser.ApiClientAsync(BrowserFixture.AdminEmail);
+        var created = await client.PostAsync("/api/v1/organizations", new StringContent(
+            $$"""{"name":"Konflikt {{Guid.CreateVersion7().ToString("N")[^6..]}} AG","visibility":"everyone","teamId":"{{browser.TeamId}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        var id = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        var anna = await browser.SignInAsync(BrowserFixture.AdminEmail);
+        var sven = await browser.SignInAsync(BrowserFixture.SalesEmail);
+        await BrowserFixture.Step(sven, "conflict", async () =>
+        {
+        foreach (var page in new[] { anna, sven })
+        {
+            await page.GotoAsync($"/organizations/{id}");
+            await BrowserFixture.Interactive(page);
+            await page.GetByTestId("edit").ClickAsync();
+        }
+        await Expect(anna.GetByTestId("org-name")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Konflikt"));
+        await BrowserFixture.TypeAsync(anna.GetByTestId("org-name"), "Konflikt – Annas Fassung AG");
+        await anna.GetByTestId("save").ClickAsync();
+        await Expect(anna.GetByTestId("record-title")).ToHaveTextAsync("Konflikt – Annas Fassung AG");
+
+        await Expect(sven.GetByTestId("org-name")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Konflikt"));
+        await BrowserFixture.TypeAsync(sven.GetByTestId("org-name"), "Konflikt – Svens Fassung AG");
+        await sven.GetByTestId("save").ClickAsync();
+        // Sven may have chosen German in another journey: the message is checked by what it shows, not its words.
+        var conflict = sven.GetByTestId("conflict");
+        await Expect(conflict).ToContainTextAsync("Annas Fassung");
+        await Expect(conflict).ToContainTextAsync("anna.admin");
+        await Expect(sven.GetByTestId("load-current")).ToBeVisibleAsync();
+
+        });
+        var stored = await client.GetStringAsync($"/api/v1/organizations/{id}");
+        Assert.Contains("Annas Fassung", stored);
+    }
+
+    [Fact]
+    public async Task Switching_to_German_shows_German_labels_and_number_formats()
+    {
+        await browser.StartAsync();
+        var page = await browser.SignInAsync(BrowserFixture.SalesEmail, "en-US");
+        await BrowserFixture.Step(page, "german", async () =>
+        {
+        await page.GotoAsync("/organizations");
+        await BrowserFixture.Interactive(page);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Organisations");
+        await Expect(page.GetByTestId("pager-range")).ToContainTextAsync(" of 1,2");
+
+        await BrowserFixture.ClickUntilAsync(page.GetByTestId("user-menu"), page.GetByTestId("lang-de"));
+        await page.GetByTestId("lang-de").ClickAsync();
+        await BrowserFixture.Interactive(page);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Organisationen");
+        await Expect(page.GetByTestId("pager-range")).ToContainTextAsync(" von 1.2");
+        await Expect(page.GetByTestId("new-organization")).ToHaveTextAsync("Neue Organisation");
+        await Expect(page.Locator("table thead")).ToContainTextAsync("Geändert");
+        var dateCell = page.Locator("table tbody tr").First.Locator("td").Last;
+        await Expect(dateCell).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4}$"));
+        });
+    }
+}
