@@ -39,6 +39,7 @@ public sealed class BrowserFixture : IAsyncDisposable
                     sys.Organizations.Add(new Organization { Name = $"Bestandsfirma {i:D4}", TeamId = TeamId, Visibility = Visibility.Everyone });
                 await sys.SaveChangesAsync();
             }
+            SetDefaultExpectTimeout(10000);
             _playwright = await Playwright.CreateAsync();
             Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {

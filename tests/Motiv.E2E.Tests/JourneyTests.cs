@@ -33,6 +33,9 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GetByTestId("employment-org-0").ClickAsync();
         await page.GetByTestId("employment-org-0").PressSequentiallyAsync($"Partnerwerk {suffix}", new() { Delay = 30 });
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = orgName }).ClickAsync();
+        await Expect(page.GetByTestId("employment-org-0")).ToHaveValueAsync(orgName);
+        await BrowserFixture.TypeAsync(page.GetByTestId("employment-position-0"), "Einkauf");
+        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await page.GetByTestId("save").ClickAsync();
         await Expect(page.GetByTestId("record-title")).ToHaveTextAsync($"Paula Partner{suffix}");
 
@@ -41,6 +44,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.GetByTestId("record-title")).ToHaveTextAsync(orgName);
         await BrowserFixture.ClickUntilAsync(page.Locator(".mud-tab", new() { HasText = "People" }), page.GetByTestId("org-people"));
         await Expect(page.GetByTestId("org-people")).ToContainTextAsync($"Paula Partner{suffix}");
+        await Expect(page.GetByTestId("org-people")).ToContainTextAsync("Einkauf");
 
         foreach (var (query, expected) in new[] { ($"Partnerwerk {suffix}", orgName), ($"Partner{suffix}", $"Paula Partner{suffix}") })
         {

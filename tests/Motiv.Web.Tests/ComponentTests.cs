@@ -120,7 +120,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         var dialogs = _ctx.Services.GetRequiredService<IDialogService>();
         await host.InvokeAsync(() => dialogs.ShowAsync<OrganizationEditor>("New"));
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=save]")));
-        host.Find("input[data-testid=org-vat]").Change("DE000");
+        host.Find("input[data-testid=org-vat]").Input("DE000");
         host.Find("[data-testid=save]").Click();
         host.WaitForAssertion(() =>
         {
