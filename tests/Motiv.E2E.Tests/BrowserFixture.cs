@@ -123,13 +123,54 @@ public sealed class BrowserFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>Types into a field as a person does: click, type, leave the field with Tab.</summary>
+    /// <summary>
+    /// Types into an autocomplete and picks the suggestion. The focus handler (which selects the text and
+    /// opens the list) can reach the server after the typed text on a busy machine and abandon that search;
+    /// like a person, the test then types again.
+    /// </summary>
+    public static async Task PickAsync(IPage page, ILocator input, string text, string suggestion)
+    {
+        var item = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = suggestion });
+        await input.ClickAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.FillAsync("");
+            await input.FillAsync(text);
+            try
+            {
+                await item.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 3000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+            }
+        }
+        await item.ClickAsync();
+    }
+
+    /// <summary>
+    /// Types into a field as a person does: click, type, leave with Tab. On a busy machine an input event can
+    /// reach the server after a re-render replaced the field's handlers and is then dropped; the field's label
+    /// only floats (mud-shrink) once the server has the text, so the test checks that and types again if not.
+    /// </summary>
     public static async Task TypeAsync(ILocator field, string text)
     {
-        await field.ClickAsync();
-        await field.FillAsync(text);
-        await field.PressAsync("Tab");
-        await Expect(field).ToHaveValueAsync(text);
+        var box = field.Locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' mud-input ')][1]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await field.ClickAsync();
+            await field.FillAsync(text);
+            await field.PressAsync("Tab");
+            try
+            {
+                await Expect(box).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bmud-shrink\b"), new() { Timeout = 2000 });
+                await Expect(field).ToHaveValueAsync(text);
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 4)
+            {
+            }
+        }
     }
 
     /// <summary>Clicks made before the Blazor circuit is connected are lost: wait for the layout's marker.</summary>

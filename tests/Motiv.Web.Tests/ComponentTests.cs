@@ -29,6 +29,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
 
     private async Task<World> RenderAsAsync(Func<World, Guid> user)
     {
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15); // the whole suite shares two cores
         var w = await worlds.GetAsync(TestDatabase.Sqlite);
         _scope = w.Factory.Services.CreateAsyncScope();
         var sp = _scope.ServiceProvider;
@@ -91,9 +92,9 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         Assert.Contains("Organisationen", list.Find("h1").TextContent);
         var tagFilter = list.FindAll("input").First(i => i.ParentElement!.ParentElement!.TextContent.Contains("Schlagwörter"));
         tagFilter.Input(tag);
-        list.WaitForAssertion(() => Assert.Equal("1–25 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        list.WaitForAssertion(() => Assert.Equal("1–25 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(15));
         list.Find("[data-testid=pager-next]").Click();
-        list.WaitForAssertion(() => Assert.Equal("26–30 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        list.WaitForAssertion(() => Assert.Equal("26–30 von 30", list.Find("[data-testid=pager-range]").TextContent.Trim()), TimeSpan.FromSeconds(15));
         Assert.Equal(5, list.FindAll("tbody tr").Count);
     }
 
