@@ -38,7 +38,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLocalization();
-        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService) })
+        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -128,6 +128,33 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
             Assert.Contains("This field is required.", host.Markup);
             Assert.Contains("This is not a valid VAT ID", host.Markup);
         });
+    }
+
+    [Fact]
+    public async Task Custom_fields_appear_in_the_editor_and_on_the_page_in_the_users_language()
+    {
+        UseCulture("de-DE");
+        var w = await RenderAsAsync(w => w.Admin);
+        var key = "umsatz" + Guid.CreateVersion7().ToString("N")[^6..];
+        await _ctx.Services.GetRequiredService<Motiv.Core.CustomFields.CustomFieldService>().SaveAsync(null, new Motiv.Core.CustomFields.CustomFieldInput
+        {
+            RecordType = Organization.Type, Key = key, LabelEn = "Revenue", LabelDe = "Jahresumsatz", Type = Motiv.Core.CustomFields.CustomFieldType.Number,
+        });
+        var host = _ctx.Render<MudDialogProvider>();
+        var dialogs = _ctx.Services.GetRequiredService<IDialogService>();
+        IDialogReference? dialog = null;
+        await host.InvokeAsync(async () => dialog = await dialogs.ShowAsync<OrganizationEditor>("Neu"));
+        host.WaitForAssertion(() => Assert.Contains("Jahresumsatz", host.Markup));
+        host.Find("input[data-testid=org-name]").Input("Feldfirma GmbH");
+        host.Find($"input[data-testid=cf-{key}]").Change("1234,5");
+        host.Find("[data-testid=save]").Click();
+        var result = await dialog!.Result;
+        var saved = Assert.IsType<OrganizationDto>(result!.Data);
+        Assert.Equal(1234.5m, saved.CustomFields[key]);
+
+        var page = _ctx.Render<OrganizationDetail>(p => p.Add(x => x.Id, saved.Id));
+        page.WaitForAssertion(() => Assert.Equal("1.234,5", page.Find($"[data-testid=cf-view-{key}]").TextContent));
+        Assert.Contains("Jahresumsatz", page.Markup);
     }
 
     public async ValueTask DisposeAsync()

@@ -54,6 +54,10 @@ public sealed class RecycleBinService(IDbContextFactory<MotivDbContext> dbFactor
         foreach (var type in RecordTypes.All)
         {
             var expired = await RecordTypes.Query(systemDb, type, includeDeleted: true).Where(r => r.DeletedAt != null && r.DeletedAt < cutoff).ToListAsync(ct);
+            var ids = expired.Select(r => r.Id).ToList();
+            // What hangs on a record without a foreign key goes with it: its custom field values and relationships.
+            await systemDb.CustomFieldValues.Where(v => ids.Contains(v.RecordId)).ExecuteDeleteAsync(ct);
+            systemDb.RemoveRange(await systemDb.Relationships.IgnoreQueryFilters().Where(r => ids.Contains(r.FromId) || ids.Contains(r.ToId)).ToListAsync(ct));
             systemDb.RemoveRange(expired);
             purged += expired.Count;
         }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Motiv.Core.CustomFields;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
 
@@ -6,6 +8,7 @@ namespace Motiv.Core.Customers;
 
 public sealed record OrganizationInput : IOwnedInput
 {
+    public Dictionary<string, JsonElement>? CustomFields { get; set; }
     public string? Name { get; set; }
     public string? LegalForm { get; set; }
     public List<OrganizationRoles>? Roles { get; set; }
@@ -30,13 +33,17 @@ public sealed record OrganizationDto(
     string? VatId, string? TaxNumber, IReadOnlyList<EmailAddress> Emails, IReadOnlyList<PhoneNumber> Phones,
     IReadOnlyList<PostalAddress> Addresses, Guid? ParentId, IReadOnlyList<string> Tags, string? ExternalId, string? Notes,
     Guid OwnerId, Guid? TeamId, Visibility Visibility, DateTimeOffset CreatedAt, Guid CreatedById,
-    DateTimeOffset UpdatedAt, Guid UpdatedById, long Version);
+    DateTimeOffset UpdatedAt, Guid UpdatedById, long Version, IReadOnlyDictionary<string, object?> CustomFields);
 
 public sealed record OrganizationListItem(Guid Id, string Name, IReadOnlyList<OrganizationRoles> Roles, string? Industry, string? City, string? Country,
     string? PrimaryEmail, string? PrimaryPhone, IReadOnlyList<string> Tags, Guid OwnerId, DateTimeOffset UpdatedAt, long Version);
 
-public sealed record OrganizationQuery
+public sealed record OrganizationQuery : ICustomFieldQuery<OrganizationQuery>
 {
+    public IReadOnlyDictionary<string, string>? CustomFields { get; private init; }
+
+    public OrganizationQuery WithCustomFields(IReadOnlyDictionary<string, string>? filters) => this with { CustomFields = filters };
+
     public string? Q { get; set; }
     public OrganizationRoles? Role { get; set; }
     public string? Tag { get; set; }
@@ -77,6 +84,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         if (!string.IsNullOrWhiteSpace(query.Industry)) q = q.Where(o => o.Industry == query.Industry.Trim());
         if (query.OwnerId is { } owner) q = q.Where(o => o.OwnerId == owner);
         if (query.ParentId is { } parent) q = q.Where(o => o.ParentId == parent);
+        q = await CustomFieldService.FilterAsync(db, q, Organization.Type, query.CustomFields, ct);
         return await Paging.PageAsync(q, Sorts, query.Sort, query.Cursor, query.Limit,
             o => new OrganizationListItem(o.Id, o.Name, o.Roles.ToList(), o.Industry, o.City, o.Country, o.PrimaryEmail, o.PrimaryPhone, TagList.FromStored(o.Tags), o.OwnerId, o.UpdatedAt, o.Version), ct);
     }
@@ -84,7 +92,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
     public async Task<OrganizationDto> GetAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return ToDto(await Records.FindAsync(db.Organizations.AsNoTracking(), id, ct));
+        return await ToDtoAsync(db, await Records.FindAsync(db.Organizations.AsNoTracking(), id, ct), ct);
     }
 
     public async Task<OrganizationDto> CreateAsync(OrganizationInput input, CancellationToken ct = default)
@@ -94,7 +102,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         await ApplyAsync(db, org, input, isNew: true, ct);
         db.Organizations.Add(org);
         await db.SaveChangesAsync(ct);
-        return ToDto(org);
+        return await ToDtoAsync(db, org, ct);
     }
 
     public async Task<OrganizationDto> UpdateAsync(Guid id, long? expectedVersion, OrganizationInput input, CancellationToken ct = default)
@@ -103,7 +111,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         var org = await Records.FindForUpdateAsync(db, db.Organizations, id, expectedVersion, ct);
         await ApplyAsync(db, org, input, isNew: false, ct);
         await db.SaveChangesAsync(ct);
-        return ToDto(org);
+        return await ToDtoAsync(db, org, ct);
     }
 
     /// <summary>Parent, subsidiaries and the people employed there, as far as the user may see them.</summary>
@@ -129,7 +137,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         Name = o.Name, LegalForm = o.LegalForm, Roles = [.. o.Roles], Industry = o.Industry, Website = o.Website,
         VatId = o.VatId, TaxNumber = o.TaxNumber, Emails = [.. o.Emails], Phones = [.. o.Phones], Addresses = [.. o.Addresses],
         ParentId = o.ParentId, Tags = [.. o.Tags], ExternalId = o.ExternalId, Notes = o.Notes,
-        OwnerId = o.OwnerId, TeamId = o.TeamId, Visibility = o.Visibility,
+        OwnerId = o.OwnerId, TeamId = o.TeamId, Visibility = o.Visibility, CustomFields = CustomFieldService.ToInput(o.CustomFields),
     };
 
     private static async Task ApplyAsync(MotivDbContext db, Organization org, OrganizationInput input, bool isNew, CancellationToken ct)
@@ -163,6 +171,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
             if (input.ParentId is { } parent && !await IsValidParentAsync(db, org.Id, parent, ct)) errors.Add("parentId", Text.Get("Validation.Parent"));
             org.ParentId = input.ParentId;
         }
+        await CustomFieldService.ApplyAsync(db, errors, org, input.CustomFields, isNew, ct);
         await Ownership.ApplyAsync(db, errors, org, input, isNew, ct);
         errors.ThrowIfAny();
     }
@@ -181,10 +190,16 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         return current is null;
     }
 
-    internal static OrganizationDto ToDto(Organization o) => new(
+    private static async Task<OrganizationDto> ToDtoAsync(MotivDbContext db, Organization o, CancellationToken ct)
+    {
+        var values = await CustomFieldService.ValuesAsync(db, [o.Id], ct);
+        return ToDto(o, values.GetValueOrDefault(o.Id) ?? []);
+    }
+
+    internal static OrganizationDto ToDto(Organization o, IReadOnlyDictionary<string, object?> customFields) => new(
         o.Id, o.Name, o.LegalForm, o.Roles.ToList(),
         o.Industry, o.Website, o.VatId, o.TaxNumber, o.Emails, o.Phones, o.Addresses, o.ParentId, TagList.FromStored(o.Tags),
-        o.ExternalId, o.Notes, o.OwnerId, o.TeamId, o.Visibility, o.CreatedAt, o.CreatedById, o.UpdatedAt, o.UpdatedById, o.Version);
+        o.ExternalId, o.Notes, o.OwnerId, o.TeamId, o.Visibility, o.CreatedAt, o.CreatedById, o.UpdatedAt, o.UpdatedById, o.Version, customFields);
 }
 
 public sealed record EmployeeItem(Guid PersonId, string Name, string? Position, string? Department, bool IsPrimary, DateOnly? From, DateOnly? To, string? Email, string? Phone);

@@ -36,8 +36,12 @@ public sealed class Person : Record
 }
 
 /// <summary>A person's job at an organisation. Part of the person: audited and versioned with it.</summary>
-public sealed class Employment
+public sealed class Employment : IRecordPart
 {
+    Guid IRecordPart.PartOf => PersonId;
+    string IRecordPart.AuditField => "employments";
+    string IRecordPart.Describe() => ToString();
+
     public Guid Id { get; set; }
     public Guid PersonId { get; set; }
     public Guid OrganizationId { get; set; }

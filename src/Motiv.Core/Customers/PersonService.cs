@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Motiv.Core.CustomFields;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
 
@@ -8,6 +10,7 @@ public sealed record EmploymentInput(Guid OrganizationId, string? Position = nul
 
 public sealed record PersonInput : IOwnedInput
 {
+    public Dictionary<string, JsonElement>? CustomFields { get; set; }
     public Salutation? Salutation { get; set; }
     public string? AcademicTitle { get; set; }
     public string? FirstName { get; set; }
@@ -34,13 +37,17 @@ public sealed record PersonDto(
     IReadOnlyList<EmailAddress> Emails, IReadOnlyList<PhoneNumber> Phones, IReadOnlyList<PostalAddress> Addresses,
     DateOnly? Birthday, string? PreferredLanguage, Channel? PreferredChannel, IReadOnlyList<EmploymentDto> Employments,
     IReadOnlyList<string> Tags, string? ExternalId, string? Notes, Guid OwnerId, Guid? TeamId, Visibility Visibility,
-    DateTimeOffset CreatedAt, Guid CreatedById, DateTimeOffset UpdatedAt, Guid UpdatedById, long Version);
+    DateTimeOffset CreatedAt, Guid CreatedById, DateTimeOffset UpdatedAt, Guid UpdatedById, long Version, IReadOnlyDictionary<string, object?> CustomFields);
 
 public sealed record PersonListItem(Guid Id, string FirstName, string LastName, string? AcademicTitle, string? PrimaryEmail, string? PrimaryPhone,
     string? City, string? Country, IReadOnlyList<string> Tags, Guid OwnerId, DateTimeOffset UpdatedAt, long Version);
 
-public sealed record PersonQuery
+public sealed record PersonQuery : ICustomFieldQuery<PersonQuery>
 {
+    public IReadOnlyDictionary<string, string>? CustomFields { get; private init; }
+
+    public PersonQuery WithCustomFields(IReadOnlyDictionary<string, string>? filters) => this with { CustomFields = filters };
+
     public string? Q { get; set; }
     public string? Tag { get; set; }
     public string? City { get; set; }
@@ -75,6 +82,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         if (!string.IsNullOrWhiteSpace(query.Country)) q = q.Where(p => p.Country == query.Country.Trim().ToUpper());
         if (query.OrganizationId is { } org) q = q.Where(p => p.Employments.Any(e => e.OrganizationId == org));
         if (query.OwnerId is { } owner) q = q.Where(p => p.OwnerId == owner);
+        q = await CustomFieldService.FilterAsync(db, q, Person.Type, query.CustomFields, ct);
         return await Paging.PageAsync(q, Sorts, query.Sort, query.Cursor, query.Limit,
             p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.AcademicTitle, p.PrimaryEmail, p.PrimaryPhone, p.City, p.Country, TagList.FromStored(p.Tags), p.OwnerId, p.UpdatedAt, p.Version), ct);
     }
@@ -112,6 +120,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         PreferredLanguage = p.PreferredLanguage, PreferredChannel = p.PreferredChannel,
         Employments = [.. p.Employments.Select(e => new EmploymentInput(e.OrganizationId, e.Position, e.Department, e.IsPrimary, e.From, e.To))],
         Tags = [.. p.Tags], ExternalId = p.ExternalId, Notes = p.Notes, OwnerId = p.OwnerId, TeamId = p.TeamId, Visibility = p.Visibility,
+        CustomFields = CustomFieldService.ToInput(p.CustomFields),
     };
 
     private static async Task ApplyAsync(MotivDbContext db, Person person, PersonInput input, bool isNew, CancellationToken ct)
@@ -140,6 +149,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         person.PrimaryEmail = person.Emails.FirstOrDefault()?.Address;
         person.PrimaryPhone = person.Phones.FirstOrDefault()?.Number;
         await ApplyEmploymentsAsync(db, errors, person, input.Employments ?? [], ct);
+        await CustomFieldService.ApplyAsync(db, errors, person, input.CustomFields, isNew, ct);
         await Ownership.ApplyAsync(db, errors, person, input, isNew, ct);
         errors.ThrowIfAny();
     }
@@ -177,8 +187,9 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         var employments = p.Employments.Where(e => names.ContainsKey(e.OrganizationId))
             .OrderByDescending(e => e.IsPrimary).ThenBy(e => names[e.OrganizationId])
             .Select(e => new EmploymentDto(e.OrganizationId, names[e.OrganizationId], e.Position, e.Department, e.IsPrimary, e.From, e.To)).ToList();
+        var values = await CustomFieldService.ValuesAsync(db, [p.Id], ct);
         return new PersonDto(p.Id, p.Salutation, p.AcademicTitle, p.FirstName, p.LastName, p.DisplayName, p.Emails, p.Phones, p.Addresses,
             p.Birthday, p.PreferredLanguage, p.PreferredChannel, employments, TagList.FromStored(p.Tags), p.ExternalId, p.Notes,
-            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version);
+            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version, values.GetValueOrDefault(p.Id) ?? []);
     }
 }

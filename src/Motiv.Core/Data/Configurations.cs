@@ -172,3 +172,38 @@ internal sealed class MotivUserConfiguration : IEntityTypeConfiguration<MotivUse
         b.Property(u => u.TimeZone).HasMaxLength(64);
     }
 }
+
+internal sealed class CustomFieldDefinitionConfiguration : IEntityTypeConfiguration<CustomFields.CustomFieldDefinition>
+{
+    public void Configure(EntityTypeBuilder<CustomFields.CustomFieldDefinition> b)
+    {
+        b.ToTable("custom_field_definitions");
+        b.HasKey(f => f.Id);
+        b.Property(f => f.Id).ValueGeneratedNever();
+        b.Property(f => f.RecordType).HasMaxLength(50);
+        b.Property(f => f.Key).HasMaxLength(50);
+        b.Property(f => f.LabelEn).HasMaxLength(100);
+        b.Property(f => f.LabelDe).HasMaxLength(100);
+        b.Property(f => f.Options).HasJsonConversion();
+        b.HasIndex(f => new { f.RecordType, f.Key }).IsUnique();
+    }
+}
+
+internal sealed class CustomFieldValueConfiguration : IEntityTypeConfiguration<CustomFields.CustomFieldValue>
+{
+    public void Configure(EntityTypeBuilder<CustomFields.CustomFieldValue> b)
+    {
+        b.ToTable("custom_field_values");
+        b.HasKey(v => v.Id);
+        b.Property(v => v.Id).ValueGeneratedNever();
+        b.Property(v => v.FieldKey).HasMaxLength(50);
+        b.Property(v => v.Text).HasMaxLength(1000);
+        b.Property(v => v.Number).HasPrecision(18, 4);
+        b.Property(v => v.Currency).HasMaxLength(3);
+        b.HasOne<CustomFields.CustomFieldDefinition>().WithMany().HasForeignKey(v => v.FieldId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(v => v.RecordId);
+        b.HasIndex(v => new { v.FieldId, v.Text });
+        b.HasIndex(v => new { v.FieldId, v.Number });
+        b.HasIndex(v => new { v.FieldId, v.Date });
+    }
+}

@@ -31,6 +31,8 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<CustomFields.CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFields.CustomFieldDefinition>();
+    public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -22,7 +22,7 @@ internal static class SavePipeline
     public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var scope = db.Scope;
-        TouchParentsOfChangedEmployments(db);
+        TouchRecordsOfChangedParts(db);
 
         foreach (var entry in db.ChangeTracker.Entries<Record>().ToList())
         {
@@ -86,25 +86,40 @@ internal static class SavePipeline
             throw new AccessDeniedException(scope.IsReadOnly ? Text.Get("Access.ReadOnly") : Text.Get("Access.CannotAssign"));
     }
 
-    /// <summary>Employments belong to their person: a change to one is a change (and a new version) of the person.</summary>
-    private static void TouchParentsOfChangedEmployments(MotivDbContext db)
+    /// <summary>A change to a part (employment, custom field value) is a change, and a new version, of its record.</summary>
+    private static void TouchRecordsOfChangedParts(MotivDbContext db)
     {
-        foreach (var e in db.ChangeTracker.Entries<Employment>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        var changed = ChangedParts(db).Select(p => ((IRecordPart)p.Entity).PartOf).ToHashSet();
+        var tracked = db.ChangeTracker.Entries<Record>().Select(r => r.Entity.Id).ToHashSet();
+        if (!changed.IsSubsetOf(tracked))
+            throw new InvalidOperationException("A record's parts are changed only together with the record (load it first), so that access, version and history apply.");
+        foreach (var record in db.ChangeTracker.Entries<Record>().Where(r => r.State == EntityState.Unchanged && changed.Contains(r.Entity.Id)))
+            record.State = EntityState.Modified;
+    }
+
+    private static IEnumerable<EntityEntry> ChangedParts(MotivDbContext db) =>
+        db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
+
+    /// <summary>One change per part field (e.g. "employments", "customFields.size"), listing all of the record's values before and after.</summary>
+    private static IEnumerable<FieldChange> ChildChanges(MotivDbContext db, Record record)
+    {
+        var parts = db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart p && p.PartOf == record.Id).ToList();
+        foreach (var field in parts.Where(e => e.State != EntityState.Unchanged).Select(e => ((IRecordPart)e.Entity).AuditField).Distinct().ToList())
         {
-            var parent = db.ChangeTracker.Entries<Person>().FirstOrDefault(p => p.Entity.Id == e.Entity.PersonId);
-            if (parent is { State: EntityState.Unchanged }) parent.State = EntityState.Modified;
+            var rows = parts.Where(e => ((IRecordPart)e.Entity).AuditField == field).ToList();
+            var before = rows.Where(e => e.State is EntityState.Unchanged or EntityState.Modified or EntityState.Deleted)
+                .Select(e => e.State == EntityState.Unchanged ? ((IRecordPart)e.Entity).Describe() : ((IRecordPart)e.OriginalValues.ToObject()).Describe());
+            var after = rows.Where(e => e.State is EntityState.Unchanged or EntityState.Modified or EntityState.Added).Select(e => ((IRecordPart)e.Entity).Describe());
+            var old = Join(before);
+            var now = Join(after);
+            if (old != now) yield return new FieldChange(field, old, now);
         }
     }
 
-    private static IEnumerable<FieldChange> ChildChanges(MotivDbContext db, Record parent)
+    private static string? Join(IEnumerable<string> values)
     {
-        if (parent is not Person person) yield break;
-        foreach (var e in db.ChangeTracker.Entries<Employment>().Where(e => e.Entity.PersonId == person.Id))
-        {
-            var original = e.State is EntityState.Modified or EntityState.Deleted ? ((Employment)e.OriginalValues.ToObject()).ToString() : null;
-            var current = e.State is EntityState.Added or EntityState.Modified ? e.Entity.ToString() : null;
-            if (e.State != EntityState.Unchanged && original != current) yield return new FieldChange("employments", original, current);
-        }
+        var list = values.Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? null : string.Join("; ", list);
     }
 
     private static AuditEntry NewAudit(Record r, AuditAction action, AccessScope scope, DateTimeOffset now, List<FieldChange> changes) => new()

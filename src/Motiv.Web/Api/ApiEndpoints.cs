@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Motiv.Core;
 using Motiv.Core.Common;
+using Motiv.Core.CustomFields;
 using Motiv.Core.Customers;
 using Motiv.Core.Identity;
 using Motiv.Core.Search;
@@ -58,6 +59,22 @@ public static class ApiEndpoints
         bin.MapPost("/{type}/{id:guid}/restore", async (string type, Guid id, RecycleBinService service, CancellationToken ct) =>
         {
             await service.RestoreAsync(RecordTypes.BySegment.GetValueOrDefault(type) ?? type, id, ct);
+            return TypedResults.NoContent();
+        });
+
+        var fields = api.MapGroup("/custom-fields").WithTags("custom-fields");
+        fields.MapGet("", async (string? recordType, CustomFieldService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(recordType, ct: ct) }));
+        fields.MapPost("", async (HttpContext http, CustomFieldService s, CancellationToken ct) =>
+        {
+            var field = await s.SaveAsync(null, await JsonBody.ReadAsync<CustomFieldInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/custom-fields/{field.Id}", field);
+        });
+        fields.MapPatch("/{id:guid}", async (Guid id, HttpContext http, CustomFieldService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<CustomFieldInput>(http, null), ct)));
+        fields.MapDelete("/{id:guid}", async (Guid id, CustomFieldService s, CancellationToken ct) =>
+        {
+            // Fields are retired, not deleted: their values stay in the records' history.
+            await s.SaveAsync(id, new CustomFieldInput { IsActive = false }, ct);
             return TypedResults.NoContent();
         });
 

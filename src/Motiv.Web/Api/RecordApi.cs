@@ -27,6 +27,12 @@ public static class RecordApi
 
         group.MapGet("", async ([AsParameters] TQuery query, HttpContext http, CancellationToken ct) =>
         {
+            if (query is ICustomFieldQuery<TQuery> withFields)
+            {
+                var filters = http.Request.Query.Where(q => q.Key.StartsWith("cf.", StringComparison.Ordinal))
+                    .ToDictionary(q => q.Key[3..], q => q.Value.ToString(), StringComparer.Ordinal);
+                if (filters.Count > 0) query = withFields.WithCustomFields(filters);
+            }
             var page = await spec.List(http.RequestServices, query, ct);
             return TypedResults.Ok(new ListResponse<TItem>(page.Items, page.NextCursor, page.Total));
         });

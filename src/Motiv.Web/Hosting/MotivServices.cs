@@ -53,6 +53,7 @@ public static class MotivServices
         services.AddScoped<OrganizationService>();
         services.AddScoped<PersonService>();
         services.AddScoped<RelationshipService>();
+        services.AddScoped<Motiv.Core.CustomFields.CustomFieldService>();
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();
         services.AddScoped<SearchService>();

@@ -14,7 +14,8 @@ public sealed class FormErrors
     public string? Text(string field) => _errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
 
     /// <summary>Errors of fields the form has no place for (shown as a list above the form).</summary>
-    public IEnumerable<string> Other(IEnumerable<string> shown) => _errors.Where(e => !shown.Contains(e.Key)).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}");
+    public IEnumerable<string> Other(IEnumerable<string> shown) =>
+        _errors.Where(e => !shown.Contains(e.Key) && !e.Key.StartsWith("customFields.", StringComparison.Ordinal)).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}");
 
     public void Set(ValidationException e) => _errors = e.Errors;
 
