@@ -112,4 +112,32 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(dateCell).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4}$"));
         });
     }
+
+    [Fact]
+    public async Task A_lists_filters_saved_as_a_view_come_back_when_the_view_is_chosen()
+    {
+        await browser.StartAsync();
+        var page = await browser.SignInAsync(BrowserFixture.AdminEmail);
+        var name = "Nur 00er " + Guid.CreateVersion7().ToString("N")[^4..];
+        await BrowserFixture.Step(page, "views", async () =>
+        {
+            await page.GotoAsync("/organizations");
+            await BrowserFixture.Interactive(page);
+            await BrowserFixture.TypeAsync(page.GetByTestId("filter-q"), "Bestandsfirma 00");
+            await Expect(page.GetByTestId("pager-range")).ToContainTextAsync("of 100");
+            await BrowserFixture.ClickUntilAsync(page.GetByTestId("view-save-as"), page.GetByTestId("view-name"));
+            await BrowserFixture.TypeAsync(page.GetByTestId("view-name"), name);
+            await page.GetByTestId("view-save").ClickAsync();
+            await Expect(page.GetByTestId("view-save-as")).ToBeVisibleAsync();
+
+            await page.GotoAsync("/organizations");
+            await BrowserFixture.Interactive(page);
+            await Expect(page.GetByTestId("pager-range")).ToContainTextAsync("of 1,2");
+            var option = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = name });
+            await BrowserFixture.ClickUntilAsync(page.GetByTestId("view-select"), option);
+            await option.ClickAsync();
+            await Expect(page.GetByTestId("pager-range")).ToContainTextAsync("of 100");
+            await Expect(page.GetByTestId("filter-q")).ToHaveValueAsync("Bestandsfirma 00");
+        });
+    }
 }

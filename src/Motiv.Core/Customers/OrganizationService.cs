@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Motiv.Core.CustomFields;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
+using Motiv.Core.Views;
 
 namespace Motiv.Core.Customers;
 
@@ -43,6 +44,20 @@ public sealed record OrganizationQuery : ICustomFieldQuery<OrganizationQuery>
     public IReadOnlyDictionary<string, string>? CustomFields { get; private init; }
 
     public OrganizationQuery WithCustomFields(IReadOnlyDictionary<string, string>? filters) => this with { CustomFields = filters };
+
+    /// <summary>The filter names a saved view may hold (besides cf.*), as in the API's query string.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = ["q", "role", "tag", "city", "country", "industry", "ownerId", "parentId"];
+
+    public Dictionary<string, string> ToFilters() => ViewFilters.Build(
+        ("q", Q), ("role", Role is { } r ? ViewFilters.Name(r) : null), ("tag", Tag), ("city", City), ("country", Country),
+        ("industry", Industry), ("ownerId", OwnerId?.ToString()), ("parentId", ParentId?.ToString()), CustomFields);
+
+    public static OrganizationQuery FromFilters(IReadOnlyDictionary<string, string> f) => new OrganizationQuery
+    {
+        Q = f.GetValueOrDefault("q"), Role = ViewFilters.Enum<OrganizationRoles>(f, "role"), Tag = f.GetValueOrDefault("tag"),
+        City = f.GetValueOrDefault("city"), Country = f.GetValueOrDefault("country"), Industry = f.GetValueOrDefault("industry"),
+        OwnerId = ViewFilters.Id(f, "ownerId"), ParentId = ViewFilters.Id(f, "parentId"),
+    }.WithCustomFields(ViewFilters.CustomFields(f));
 
     public string? Q { get; set; }
     public OrganizationRoles? Role { get; set; }

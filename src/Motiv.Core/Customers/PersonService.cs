@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Motiv.Core.CustomFields;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
+using Motiv.Core.Views;
 
 namespace Motiv.Core.Customers;
 
@@ -47,6 +48,18 @@ public sealed record PersonQuery : ICustomFieldQuery<PersonQuery>
     public IReadOnlyDictionary<string, string>? CustomFields { get; private init; }
 
     public PersonQuery WithCustomFields(IReadOnlyDictionary<string, string>? filters) => this with { CustomFields = filters };
+
+    /// <summary>The filter names a saved view may hold (besides cf.*), as in the API's query string.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = ["q", "tag", "city", "country", "organizationId", "ownerId"];
+
+    public Dictionary<string, string> ToFilters() => ViewFilters.Build(
+        ("q", Q), ("tag", Tag), ("city", City), ("country", Country), ("organizationId", OrganizationId?.ToString()), ("ownerId", OwnerId?.ToString()), CustomFields);
+
+    public static PersonQuery FromFilters(IReadOnlyDictionary<string, string> f) => new PersonQuery
+    {
+        Q = f.GetValueOrDefault("q"), Tag = f.GetValueOrDefault("tag"), City = f.GetValueOrDefault("city"), Country = f.GetValueOrDefault("country"),
+        OrganizationId = ViewFilters.Id(f, "organizationId"), OwnerId = ViewFilters.Id(f, "ownerId"),
+    }.WithCustomFields(ViewFilters.CustomFields(f));
 
     public string? Q { get; set; }
     public string? Tag { get; set; }

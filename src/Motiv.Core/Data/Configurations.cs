@@ -207,3 +207,20 @@ internal sealed class CustomFieldValueConfiguration : IEntityTypeConfiguration<C
         b.HasIndex(v => new { v.FieldId, v.Date });
     }
 }
+
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<Views.SavedView>
+{
+    public void Configure(EntityTypeBuilder<Views.SavedView> b)
+    {
+        b.ToTable("saved_views");
+        b.HasKey(v => v.Id);
+        b.Property(v => v.Id).ValueGeneratedNever();
+        b.Property(v => v.RecordType).HasMaxLength(50);
+        b.Property(v => v.Name).HasMaxLength(100);
+        b.Property(v => v.Sort).HasMaxLength(50);
+        b.Property(v => v.Filters).HasJsonConversion();
+        b.Property(v => v.Columns).HasJsonConversion();
+        b.HasIndex(v => new { v.OwnerId, v.RecordType });
+        b.HasOne<MotivUser>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

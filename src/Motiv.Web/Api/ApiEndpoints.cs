@@ -5,6 +5,7 @@ using Motiv.Core.CustomFields;
 using Motiv.Core.Customers;
 using Motiv.Core.Identity;
 using Motiv.Core.Search;
+using Motiv.Core.Views;
 using Motiv.Web.Auth;
 
 namespace Motiv.Web.Api;
@@ -75,6 +76,21 @@ public static class ApiEndpoints
         {
             // Fields are retired, not deleted: their values stay in the records' history.
             await s.SaveAsync(id, new CustomFieldInput { IsActive = false }, ct);
+            return TypedResults.NoContent();
+        });
+
+        var views = api.MapGroup("/views").WithTags("views");
+        views.MapGet("", async (string? recordType, ViewService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(recordType, ct) }));
+        views.MapPost("", async (HttpContext http, ViewService s, CancellationToken ct) =>
+        {
+            var view = await s.SaveAsync(null, await JsonBody.ReadAsync<ViewInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/views/{view.Id}", view);
+        });
+        views.MapPatch("/{id:guid}", async (Guid id, HttpContext http, ViewService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<ViewInput>(http, null), ct)));
+        views.MapDelete("/{id:guid}", async (Guid id, ViewService s, CancellationToken ct) =>
+        {
+            await s.DeleteAsync(id, ct);
             return TypedResults.NoContent();
         });
 

@@ -54,6 +54,7 @@ public static class MotivServices
         services.AddScoped<PersonService>();
         services.AddScoped<RelationshipService>();
         services.AddScoped<Motiv.Core.CustomFields.CustomFieldService>();
+        services.AddScoped<Motiv.Core.Views.ViewService>();
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();
         services.AddScoped<SearchService>();
