@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArra
 builder.AddMotiv();
 
 var app = builder.Build();
+if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(app, args);
 await app.PrepareDatabaseAsync(demo);
 
 app.UseExceptionHandler();
@@ -34,7 +35,8 @@ app.MapMotivApi();
 app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to the test projects' WebApplicationFactory.</summary>
 public partial class Program;

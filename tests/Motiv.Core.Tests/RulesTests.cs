@@ -122,7 +122,9 @@ public sealed class SearchTextTests
     [Fact]
     public void Reads_phone_like_queries_as_one_number()
     {
-        Assert.Equal(["301234"], SearchText.Tokens("030 / 1234"));
+        Assert.Equal(["0301234"], SearchText.Tokens("030 / 1234"));
+        Assert.Equal(["49301234"], SearchText.Tokens("+49 (30) 1234"));
+        Assert.Equal(["49301234"], SearchText.Tokens("0049 30 1234"));
         Assert.Equal(["müller", "gmbh"], SearchText.Tokens("Müller GmbH").Select(t => t.Replace("u", "ü")).ToList());
     }
 

@@ -204,6 +204,27 @@ public sealed class OrganizationApiTests(ApiWorld worlds) : IClassFixture<ApiWor
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Search_finds_names_by_prefix_and_with_typos_and_emails_phones_and_vat_ids(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var unique = Guid.CreateVersion7().ToString("N")[^6..];
+        var (id, _) = await client.CreateOrganizationAsync(new
+        {
+            name = $"Müllerwerke Zq{unique} GmbH", vatId = "ATU13585627",
+            emails = new[] { new { address = $"einkauf.{unique}@muellerwerke.example" } },
+            phones = new[] { new { number = "+49 89 7654321" } },
+        });
+        foreach (var q in new[] { $"Müllerwe Zq{unique}", $"mullerwerke zq{unique}", $"Zq{unique[..3]}", $"Müllerwerk Zq{unique}x", $"einkauf.{unique}@muellerwerke.example", "ATU13585627", "089 7654321", "+49 89 765432" })
+        {
+            var hits = await (await client.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(q)}")).ReadJsonAsync();
+            var hit = hits.GetProperty("items").EnumerateArray().FirstOrDefault(h => h.GetProperty("id").GetGuid() == id);
+            Assert.True(hit.ValueKind == JsonValueKind.Object, q);
+            Assert.Equal("organization", hit.GetProperty("type").GetString());
+        }
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task Hostile_markup_is_stored_as_text(string db)
     {
         var w = await worlds.GetAsync(db);

@@ -32,8 +32,15 @@ public static class SearchText
 
     public static IReadOnlyList<string> Tokens(string? query)
     {
-        if (LooksLikePhone(query)) return [new string(query!.Where(char.IsDigit).ToArray()).TrimStart('0') is var d && d.Length > 0 ? d : "0"];
+        if (LooksLikePhone(query)) return [PhoneQuery(query!)];
         return Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(8).ToList();
+    }
+
+    /// <summary>"+49 30 123" and "0049 30 123" → "4930123" (matches the E.164 digits); "030 123" → "030123" (matches the national form).</summary>
+    private static string PhoneQuery(string query)
+    {
+        var digits = new string(query.Where(char.IsDigit).ToArray());
+        return query.TrimStart().StartsWith("00", StringComparison.Ordinal) ? digits[2..] : digits;
     }
 
     /// <summary>"+49 30 1234-56", "030/123456": digits with phone punctuation, at least five digits.</summary>
