@@ -13,3 +13,23 @@ public sealed record PhoneNumber(string Number, PhoneType Type = PhoneType.Work)
 
 /// <summary>A postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code.</summary>
 public sealed record PostalAddress(string Street, string PostalCode, string City, string Country, AddressType Type = AddressType.Office, string? Region = null);
+
+/// <summary>A record with e-mail addresses, phone numbers and postal addresses, and the first of each kept in indexed columns.</summary>
+public interface IHasContacts
+{
+    List<EmailAddress> Emails { get; set; }
+    List<PhoneNumber> Phones { get; set; }
+    List<PostalAddress> Addresses { get; set; }
+    string? City { get; set; }
+    string? Country { get; set; }
+    string? PrimaryEmail { get; set; }
+    string? PrimaryPhone { get; set; }
+}
+
+/// <summary>The contact data of an input.</summary>
+public interface IContactInput
+{
+    List<EmailAddress>? Emails { get; }
+    List<PhoneNumber>? Phones { get; }
+    List<PostalAddress>? Addresses { get; }
+}

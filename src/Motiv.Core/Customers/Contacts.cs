@@ -5,6 +5,24 @@ namespace Motiv.Core.Customers;
 /// <summary>Checks and normalises the e-mail addresses, phone numbers and postal addresses that organisations and people share.</summary>
 internal static class Contacts
 {
+    /// <summary>Checks and sets a record's contact data from the input, and the indexed first city, country, e-mail and phone.</summary>
+    public static void Apply(FieldErrors errors, IHasContacts record, IContactInput input)
+    {
+        record.Addresses = Addresses(errors, input.Addresses);
+        record.Emails = Emails(errors, input.Emails);
+        record.Phones = Phones(errors, input.Phones, PhoneRegion(input.Addresses));
+        Derive(record);
+    }
+
+    /// <summary>Copies the first address's city and country and the first e-mail and phone into their indexed columns.</summary>
+    public static void Derive(IHasContacts record)
+    {
+        record.City = record.Addresses.FirstOrDefault()?.City;
+        record.Country = record.Addresses.FirstOrDefault()?.Country;
+        record.PrimaryEmail = record.Emails.FirstOrDefault()?.Address;
+        record.PrimaryPhone = record.Phones.FirstOrDefault()?.Number;
+    }
+
     public const int MaxEntries = 20;
 
     public static List<EmailAddress> Emails(FieldErrors errors, List<EmailAddress>? input)

@@ -21,7 +21,7 @@ public static class OrganizationRolesExtensions
         Enum.GetValues<OrganizationRoles>().Where(r => r != OrganizationRoles.None && roles.HasFlag(r)).ToList();
 }
 
-public sealed class Organization : Record
+public sealed class Organization : Record, IHasContacts
 {
     public const string Type = "organization";
     public override string RecordType => Type;

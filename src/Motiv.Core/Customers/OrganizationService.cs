@@ -7,7 +7,7 @@ using Motiv.Core.Views;
 
 namespace Motiv.Core.Customers;
 
-public sealed record OrganizationInput : IOwnedInput
+public sealed record OrganizationInput : IOwnedInput, IContactInput
 {
     public Dictionary<string, JsonElement>? CustomFields { get; set; }
     public string? Name { get; set; }
@@ -171,16 +171,10 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         org.VatId = errors.Optional("vatId", input.VatId, 30) is { } vat ? VatRules.Normalize(vat) : null;
         if (org.VatId is not null && !VatRules.IsValid(org.VatId)) errors.Add("vatId", Text.Get("Validation.VatId"));
         org.TaxNumber = errors.Optional("taxNumber", input.TaxNumber, 30);
-        org.Addresses = Contacts.Addresses(errors, input.Addresses);
-        org.Emails = Contacts.Emails(errors, input.Emails);
-        org.Phones = Contacts.Phones(errors, input.Phones, Contacts.PhoneRegion(input.Addresses));
+        Contacts.Apply(errors, org, input);
         org.Tags = Contacts.Tags(errors, input.Tags);
         org.ExternalId = errors.Optional("externalId", input.ExternalId, 100);
         org.Notes = errors.Optional("notes", input.Notes, 10000);
-        org.City = org.Addresses.FirstOrDefault()?.City;
-        org.Country = org.Addresses.FirstOrDefault()?.Country;
-        org.PrimaryEmail = org.Emails.FirstOrDefault()?.Address;
-        org.PrimaryPhone = org.Phones.FirstOrDefault()?.Number;
         if (input.ParentId != org.ParentId)
         {
             if (input.ParentId is { } parent && !await IsValidParentAsync(db, org.Id, parent, ct)) errors.Add("parentId", Text.Get("Validation.Parent"));

@@ -6,7 +6,7 @@ public enum Salutation { None = 0, Mr = 1, Ms = 2, Mx = 3 }
 
 public enum Channel { Email = 0, Phone = 1, Letter = 2, Meeting = 3, Sms = 4, Chat = 5 }
 
-public sealed class Person : Record
+public sealed class Person : Record, IHasContacts
 {
     public const string Type = "person";
     public override string RecordType => Type;

@@ -9,7 +9,7 @@ namespace Motiv.Core.Customers;
 
 public sealed record EmploymentInput(Guid OrganizationId, string? Position = null, string? Department = null, bool IsPrimary = false, DateOnly? From = null, DateOnly? To = null);
 
-public sealed record PersonInput : IOwnedInput
+public sealed record PersonInput : IOwnedInput, IContactInput
 {
     public Dictionary<string, JsonElement>? CustomFields { get; set; }
     public Salutation? Salutation { get; set; }
@@ -144,9 +144,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         person.AcademicTitle = errors.Optional("academicTitle", input.AcademicTitle, 50);
         person.FirstName = errors.Required("firstName", input.FirstName, 100);
         person.LastName = errors.Required("lastName", input.LastName, 100);
-        person.Addresses = Contacts.Addresses(errors, input.Addresses);
-        person.Emails = Contacts.Emails(errors, input.Emails);
-        person.Phones = Contacts.Phones(errors, input.Phones, Contacts.PhoneRegion(input.Addresses));
+        Contacts.Apply(errors, person, input);
         person.Birthday = input.Birthday;
         if (input.Birthday is { } b && (b.Year < 1900 || b > DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime)))
             errors.Add("birthday", Text.Get("Validation.Birthday"));
@@ -157,10 +155,6 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         person.Tags = Contacts.Tags(errors, input.Tags);
         person.ExternalId = errors.Optional("externalId", input.ExternalId, 100);
         person.Notes = errors.Optional("notes", input.Notes, 10000);
-        person.City = person.Addresses.FirstOrDefault()?.City;
-        person.Country = person.Addresses.FirstOrDefault()?.Country;
-        person.PrimaryEmail = person.Emails.FirstOrDefault()?.Address;
-        person.PrimaryPhone = person.Phones.FirstOrDefault()?.Number;
         await ApplyEmploymentsAsync(db, errors, person, input.Employments ?? [], ct);
         await CustomFieldService.ApplyAsync(db, errors, person, input.CustomFields, isNew, ct);
         await Ownership.ApplyAsync(db, errors, person, input, isNew, ct);

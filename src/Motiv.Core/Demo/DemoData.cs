@@ -107,8 +107,8 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
             VatId = VatId(f, country), Emails = [new EmailAddress("info@" + domain)], Phones = [new PhoneNumber(Phone(f, country))],
             Addresses = [new PostalAddress(f.Address.StreetAddress(), f.Address.ZipCode(country == "DE" ? "#####" : "####"), city, country, AddressType.Office)],
             Tags = TagList.ToStored(i % 11 == 0 ? ["vip"] : i % 7 == 0 ? ["messe-2026"] : []),
-            City = city, Country = country, PrimaryEmail = "info@" + domain, ExternalId = $"K-{10000 + i}",
-        }.WithPrimaryPhone();
+            ExternalId = $"K-{10000 + i}",
+        }.WithDerivedContacts();
     }
 
     private static Person Person(Faker f, (Guid Id, Guid Team) owner, Organization org, int i)
@@ -127,10 +127,10 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
             Phones = [new PhoneNumber(Phone(f, country), PhoneType.Work), new PhoneNumber(Mobile(f), PhoneType.Mobile)],
             Birthday = i % 4 == 0 ? new DateOnly(1960 + i % 40, 1 + i % 12, 1 + i % 28) : null,
             PreferredLanguage = country is "DE" or "AT" or "CH" ? "de" : "en", PreferredChannel = (Channel)(i % 4),
-            City = org.City, Country = country, PrimaryEmail = email, ExternalId = $"P-{20000 + i}",
+            Addresses = org.Addresses.Take(1).Select(a => a with { Type = AddressType.Office }).ToList(), ExternalId = $"P-{20000 + i}",
             Tags = TagList.ToStored(i % 13 == 0 ? ["entscheider"] : []),
             Employments = [new Employment { Id = Guid.CreateVersion7(), OrganizationId = org.Id, IsPrimary = true, Position = f.Name.JobTitle(), Department = f.Commerce.Department(1) }],
-        }.WithPrimaryPhone();
+        }.WithDerivedContacts();
     }
 
     private static IEnumerable<Relationship> Relationships(Faker f, List<Organization> orgs, List<Person> people, List<(Guid Id, Guid Team)> owners)
@@ -179,13 +179,9 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
 
 internal static class DemoExtensions
 {
-    public static T WithPrimaryPhone<T>(this T record) where T : Record
+    public static T WithDerivedContacts<T>(this T record) where T : IHasContacts
     {
-        switch (record)
-        {
-            case Organization o: o.PrimaryPhone = o.Phones.FirstOrDefault()?.Number; break;
-            case Person p: p.PrimaryPhone = p.Phones.FirstOrDefault()?.Number; break;
-        }
+        Contacts.Derive(record);
         return record;
     }
 }
