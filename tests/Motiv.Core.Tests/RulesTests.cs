@@ -33,6 +33,24 @@ public sealed class PhoneRulesTests
         Assert.Equal("+49 30 1234567", PhoneRules.Display("+49301234567", "AT"));
         Assert.Equal("0301234567", PhoneRules.NationalSignificantNumber("+49301234567"));
     }
+
+    [Theory]
+    [InlineData("de", "030 1234567")]
+    [InlineData("de-AT", "+49 30 1234567")]
+    [InlineData("en-GB", "+49 30 1234567")]
+    public void Shows_numbers_as_the_viewers_country_writes_them(string culture, string expected)
+    {
+        var before = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo(culture);
+            Assert.Equal(expected, PhoneRules.Display("+49301234567"));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
+    }
 }
 
 public sealed class VatRulesTests

@@ -67,7 +67,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         Assert.Contains("&lt;script&gt;", page.Find("[data-testid=notes]").InnerHtml);
         Assert.Contains("Partner", page.Markup);
         Assert.Contains("Customer", page.Markup);
-        Assert.Contains("030 1234567", page.Markup);
+        Assert.Contains("+49 30 1234567", page.Markup); // an English-speaking viewer sees the international form
         Assert.Contains("DE136695976", page.Markup);
 
         page.FindAll(".mud-tab").Single(t => t.TextContent.StartsWith("People")).Click();

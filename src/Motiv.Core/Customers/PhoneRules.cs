@@ -22,8 +22,27 @@ public static class PhoneRules
         }
     }
 
+    /// <summary>The number as the current culture's country writes it (national at home, international otherwise).</summary>
+    public static string Display(string e164) => Display(e164, ViewerRegion());
+
+    private static string ViewerRegion()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        if (culture.Name.Length == 0) return "ZZ";
+        try
+        {
+            // A language alone stands for its main country: "de" → Germany.
+            var specific = culture.IsNeutralCulture ? System.Globalization.CultureInfo.CreateSpecificCulture(culture.Name) : culture;
+            return new System.Globalization.RegionInfo(specific.Name).TwoLetterISORegionName;
+        }
+        catch (ArgumentException)
+        {
+            return "ZZ";
+        }
+    }
+
     /// <summary>"030 1234567" for a viewer in Germany, "+49 30 1234567" for anyone else.</summary>
-    public static string Display(string e164, string viewerRegion = "DE")
+    public static string Display(string e164, string viewerRegion)
     {
         try
         {
