@@ -99,6 +99,33 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
     }
 
     [Fact]
+    public async Task Pages_do_not_show_what_the_user_may_not_see()
+    {
+        UseCulture("en");
+        var w = await RenderAsAsync(w => w.SalesA);
+        var secret = "Verborgen " + Guid.CreateVersion7().ToString("N")[^6..];
+        Guid hidden;
+        await using (var sys = w.Factory.SystemDb())
+        {
+            var org = new Organization { Name = secret, OwnerId = w.SalesB, TeamId = w.TeamB, Visibility = Visibility.Private, Tags = TagList.ToStored([secret]) };
+            sys.Organizations.Add(org);
+            await sys.SaveChangesAsync();
+            hidden = org.Id;
+        }
+        var page = _ctx.Render<OrganizationDetail>(p => p.Add(x => x.Id, hidden));
+        page.WaitForAssertion(() => Assert.Contains("The record was not found.", page.Markup));
+        Assert.DoesNotContain(secret, page.Markup);
+
+        var list = _ctx.Render<OrganizationList>();
+        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("[data-testid=pager-range]")));
+        list.FindAll("input").First(i => i.ParentElement!.ParentElement!.TextContent.Contains("Tags")).Input(secret);
+        list.WaitForAssertion(() => Assert.Equal("0–0 of 0", list.Find("[data-testid=pager-range]").TextContent.Trim()));
+        Assert.DoesNotContain(secret, list.Markup.Replace($"value=\"{secret}\"", ""));
+
+        Assert.Empty(await _ctx.Services.GetRequiredService<SearchService>().SearchAsync(secret));
+    }
+
+    [Fact]
     public async Task Conflict_alert_names_who_changed_what()
     {
         UseCulture("en");
