@@ -148,7 +148,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         var dialogs = _ctx.Services.GetRequiredService<IDialogService>();
         await host.InvokeAsync(() => dialogs.ShowAsync<OrganizationEditor>("New"));
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=save]")));
-        host.Find("input[data-testid=org-vat]").Input("DE000");
+        host.Find("input[data-testid=org-vat]").Change("DE000");
         host.Find("[data-testid=save]").Click();
         host.WaitForAssertion(() =>
         {
@@ -172,7 +172,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         IDialogReference? dialog = null;
         await host.InvokeAsync(async () => dialog = await dialogs.ShowAsync<OrganizationEditor>("Neu"));
         host.WaitForAssertion(() => Assert.Contains("Jahresumsatz", host.Markup));
-        host.Find("input[data-testid=org-name]").Input("Feldfirma GmbH");
+        host.Find("input[data-testid=org-name]").Change("Feldfirma GmbH");
         host.Find($"input[data-testid=cf-{key}]").Change("1234,5");
         host.Find("[data-testid=save]").Click();
         var result = await dialog!.Result;

@@ -75,6 +75,27 @@ namespace Motiv.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "custom_field_definitions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecordType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    LabelEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LabelDe = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Type = table.Column<int>(type: "integer", nullable: false),
+                    Options = table.Column<string>(type: "text", nullable: false),
+                    Required = table.Column<bool>(type: "boolean", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_custom_field_definitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "organizations",
                 columns: table => new
                 {
@@ -328,6 +349,57 @@ namespace Motiv.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "saved_views",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecordType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Shared = table.Column<bool>(type: "boolean", nullable: false),
+                    Filters = table.Column<string>(type: "text", nullable: false),
+                    Sort = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Columns = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_saved_views", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_saved_views_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "custom_field_values",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecordId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FieldId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FieldKey = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Text = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Number = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    Date = table.Column<DateOnly>(type: "date", nullable: true),
+                    Bool = table.Column<bool>(type: "boolean", nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_custom_field_values", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_custom_field_values_custom_field_definitions_FieldId",
+                        column: x => x.FieldId,
+                        principalTable: "custom_field_definitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "employments",
                 columns: table => new
                 {
@@ -433,6 +505,32 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "IX_audit_entries_RecordId_Version",
                 table: "audit_entries",
                 columns: new[] { "RecordId", "Version" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_custom_field_definitions_RecordType_Key",
+                table: "custom_field_definitions",
+                columns: new[] { "RecordType", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_custom_field_values_FieldId_Date",
+                table: "custom_field_values",
+                columns: new[] { "FieldId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_custom_field_values_FieldId_Number",
+                table: "custom_field_values",
+                columns: new[] { "FieldId", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_custom_field_values_FieldId_Text",
+                table: "custom_field_values",
+                columns: new[] { "FieldId", "Text" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_custom_field_values_RecordId",
+                table: "custom_field_values",
+                column: "RecordId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_employments_OrganizationId",
@@ -590,6 +688,11 @@ namespace Motiv.Data.Postgres.Migrations
                 columns: new[] { "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_saved_views_OwnerId_RecordType",
+                table: "saved_views",
+                columns: new[] { "OwnerId", "RecordType" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_team_members_UserId",
                 table: "team_members",
                 column: "UserId");
@@ -626,16 +729,25 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "custom_field_values");
+
+            migrationBuilder.DropTable(
                 name: "employments");
 
             migrationBuilder.DropTable(
                 name: "relationships");
 
             migrationBuilder.DropTable(
+                name: "saved_views");
+
+            migrationBuilder.DropTable(
                 name: "team_members");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "custom_field_definitions");
 
             migrationBuilder.DropTable(
                 name: "organizations");
