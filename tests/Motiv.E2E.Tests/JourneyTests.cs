@@ -16,25 +16,27 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GotoAsync("/organizations");
         await BrowserFixture.Interactive(page);
         await page.GetByTestId("new-organization").ClickAsync();
-        await BrowserFixture.TypeAsync(page.GetByTestId("org-name"), orgName);
         await page.GetByTestId("role-partner").CheckAsync(new() { Force = true });
-        await BrowserFixture.TypeAsync(page.GetByTestId("org-vat"), "DE136695976");
-        await page.GetByTestId("save").ClickAsync();
-        await Expect(page.GetByTestId("record-title")).ToHaveTextAsync(orgName);
+        await BrowserFixture.SaveUntilAsync(page, orgName, async () =>
+        {
+            await BrowserFixture.TypeAsync(page.GetByTestId("org-name"), orgName);
+            await BrowserFixture.TypeAsync(page.GetByTestId("org-vat"), "DE136695976");
+        });
         await Expect(page.Locator(".mud-chip", new() { HasText = "Partner" })).ToBeVisibleAsync();
         var orgUrl = page.Url;
 
         await page.GotoAsync("/people");
         await BrowserFixture.Interactive(page);
         await page.GetByTestId("new-person").ClickAsync();
-        await BrowserFixture.TypeAsync(page.GetByTestId("person-first"), "Paula");
-        await BrowserFixture.TypeAsync(page.GetByTestId("person-last"), $"Partner{suffix}");
         await page.GetByTestId("add-employment").ClickAsync();
         await BrowserFixture.PickAsync(page, page.GetByTestId("employment-org-0"), $"Partnerwerk {suffix}", orgName);
         await Expect(page.GetByTestId("employment-org-0")).ToHaveValueAsync(orgName);
-        await BrowserFixture.TypeAsync(page.GetByTestId("employment-position-0"), "Einkauf");
-        await page.GetByTestId("save").ClickAsync();
-        await Expect(page.GetByTestId("record-title")).ToHaveTextAsync($"Paula Partner{suffix}");
+        await BrowserFixture.SaveUntilAsync(page, $"Paula Partner{suffix}", async () =>
+        {
+            await BrowserFixture.TypeAsync(page.GetByTestId("person-first"), "Paula");
+            await BrowserFixture.TypeAsync(page.GetByTestId("person-last"), $"Partner{suffix}");
+            await BrowserFixture.TypeAsync(page.GetByTestId("employment-position-0"), "Einkauf");
+        });
 
         await page.GotoAsync(orgUrl);
         await BrowserFixture.Interactive(page);
@@ -71,9 +73,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
             await page.GetByTestId("edit").ClickAsync();
         }
         await Expect(anna.GetByTestId("org-name")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Konflikt"));
-        await BrowserFixture.TypeAsync(anna.GetByTestId("org-name"), "Konflikt – Annas Fassung AG");
-        await anna.GetByTestId("save").ClickAsync();
-        await Expect(anna.GetByTestId("record-title")).ToHaveTextAsync("Konflikt – Annas Fassung AG");
+        await BrowserFixture.SaveUntilAsync(anna, "Konflikt – Annas Fassung AG", () => BrowserFixture.TypeAsync(anna.GetByTestId("org-name"), "Konflikt – Annas Fassung AG"));
 
         await Expect(sven.GetByTestId("org-name")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Konflikt"));
         await BrowserFixture.TypeAsync(sven.GetByTestId("org-name"), "Konflikt – Svens Fassung AG");
@@ -126,9 +126,19 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
             await BrowserFixture.TypeAsync(page.GetByTestId("filter-q"), "Bestandsfirma 00");
             await Expect(page.GetByTestId("pager-range")).ToContainTextAsync("of 100");
             await BrowserFixture.ClickUntilAsync(page.GetByTestId("view-save-as"), page.GetByTestId("view-name"));
-            await BrowserFixture.TypeAsync(page.GetByTestId("view-name"), name);
-            await page.GetByTestId("view-save").ClickAsync();
-            await Expect(page.GetByTestId("view-save-as")).ToBeVisibleAsync();
+            for (var attempt = 1; ; attempt++)
+            {
+                await BrowserFixture.TypeAsync(page.GetByTestId("view-name"), name);
+                await page.GetByTestId("view-save").ClickAsync();
+                try
+                {
+                    await Expect(page.GetByTestId("view-save-as")).ToBeVisibleAsync(new() { Timeout = 5000 });
+                    break;
+                }
+                catch (PlaywrightException) when (attempt < 3)
+                {
+                }
+            }
 
             await page.GotoAsync("/organizations");
             await BrowserFixture.Interactive(page);

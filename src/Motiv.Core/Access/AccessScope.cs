@@ -21,6 +21,9 @@ public sealed class AccessScope
     public bool IsAdministrator { get; }
     public bool IsReadOnly { get; }
 
+    /// <summary>An administrator acting with write rights (not, for instance, through a read-only token).</summary>
+    public bool CanAdminister => IsAuthenticated && IsAdministrator && !IsReadOnly;
+
     /// <summary>Teams the user is a member of: their team-visible records are readable and writable.</summary>
     public List<Guid> TeamIds { get; }
 

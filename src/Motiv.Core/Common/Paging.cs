@@ -116,7 +116,7 @@ public static class Paging
             if (data.Sort != sort) throw ValidationException.ForQuery("cursor", Text.Get("Validation.CursorSort"));
             return (data.Key.Deserialize<TKey>()!, data.Id);
         }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or NullReferenceException)
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or NullReferenceException or InvalidOperationException)
         {
             throw ValidationException.ForQuery("cursor", Text.Get("Validation.Cursor"));
         }

@@ -47,7 +47,7 @@ public sealed partial class CustomFieldService(IDbContextFactory<MotivDbContext>
 
     public async Task<CustomFieldDto> SaveAsync(Guid? id, CustomFieldInput input, CancellationToken ct = default)
     {
-        if (!currentUser.Scope.IsAdministrator) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        if (!currentUser.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var field = id is { } existing
             ? await db.CustomFieldDefinitions.FirstOrDefaultAsync(f => f.Id == existing, ct) ?? throw new NotFoundException("customField", existing)
@@ -234,7 +234,7 @@ public sealed partial class CustomFieldService(IDbContextFactory<MotivDbContext>
                         break;
                 }
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
                 throw ValidationException.ForQuery("cf." + key, Text.Get("Validation.FieldType", Text.Get("FieldType." + d.Type)));
             }

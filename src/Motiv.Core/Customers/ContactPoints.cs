@@ -33,3 +33,9 @@ public interface IContactInput
     List<PhoneNumber>? Phones { get; }
     List<PostalAddress>? Addresses { get; }
 }
+
+/// <summary>A record whose display name is also kept folded (lower case, no diacritics) for case-insensitive list filters on every database.</summary>
+public interface IHasSearchName
+{
+    string SearchName { get; set; }
+}

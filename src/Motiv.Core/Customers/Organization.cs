@@ -21,7 +21,7 @@ public static class OrganizationRolesExtensions
         Enum.GetValues<OrganizationRoles>().Where(r => r != OrganizationRoles.None && roles.HasFlag(r)).ToList();
 }
 
-public sealed class Organization : Record, IHasContacts
+public sealed class Organization : Record, IHasContacts, IHasSearchName
 {
     public const string Type = "organization";
     public override string RecordType => Type;
@@ -46,4 +46,7 @@ public sealed class Organization : Record, IHasContacts
     public string? Country { get; set; }
     public string? PrimaryEmail { get; set; }
     public string? PrimaryPhone { get; set; }
+
+    /// <summary>The display name folded by the save pipeline, for the list filter "q".</summary>
+    public string SearchName { get; set; } = "";
 }

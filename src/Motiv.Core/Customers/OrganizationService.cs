@@ -89,8 +89,10 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         IQueryable<Organization> q = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var text = query.Q.Trim().ToLower();
-            q = q.Where(o => o.Name.ToLower().Contains(text) || (o.PrimaryEmail != null && o.PrimaryEmail.Contains(text)) || o.VatId == text.ToUpper());
+            var folded = Search.SearchText.Fold(query.Q);
+            var email = query.Q.Trim().ToLowerInvariant();
+            var vat = VatRules.Normalize(query.Q);
+            q = q.Where(o => o.SearchName.Contains(folded) || (o.PrimaryEmail != null && o.PrimaryEmail.Contains(email)) || o.VatId == vat);
         }
         if (query.Role is { } role && role != OrganizationRoles.None) q = q.Where(o => (o.Roles & role) == role);
         if (!string.IsNullOrWhiteSpace(query.Tag)) q = q.Where(o => o.Tags.Contains(TagList.Needle(query.Tag)));
@@ -185,16 +187,19 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         errors.ThrowIfAny();
     }
 
-    /// <summary>The parent must be visible and must not be the organisation itself or one of its own subsidiaries.</summary>
+    /// <summary>
+    /// The parent must be visible to the user and must not be the organisation itself or one of its
+    /// subsidiaries; the ancestry is walked through all organisations, hidden or deleted ones included.
+    /// </summary>
     private static async Task<bool> IsValidParentAsync(MotivDbContext db, Guid id, Guid parent, CancellationToken ct)
     {
+        if (!await db.Organizations.AnyAsync(o => o.Id == parent, ct)) return false;
+        var all = db.Organizations.IgnoreQueryFilters();
         var current = (Guid?)parent;
-        for (var depth = 0; current is { } c && depth < 50; depth++)
+        for (var depth = 0; current is { } c && depth < 100; depth++)
         {
             if (c == id) return false;
-            var row = await db.Organizations.Where(o => o.Id == c).Select(o => new { o.ParentId }).FirstOrDefaultAsync(ct);
-            if (row is null) return depth > 0; // the direct parent must exist and be visible
-            current = row.ParentId;
+            current = await all.Where(o => o.Id == c).Select(o => o.ParentId).FirstOrDefaultAsync(ct);
         }
         return current is null;
     }

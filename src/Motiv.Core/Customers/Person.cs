@@ -6,7 +6,7 @@ public enum Salutation { None = 0, Mr = 1, Ms = 2, Mx = 3 }
 
 public enum Channel { Email = 0, Phone = 1, Letter = 2, Meeting = 3, Sms = 4, Chat = 5 }
 
-public sealed class Person : Record, IHasContacts
+public sealed class Person : Record, IHasContacts, IHasSearchName
 {
     public const string Type = "person";
     public override string RecordType => Type;
@@ -33,6 +33,9 @@ public sealed class Person : Record, IHasContacts
     public string? Country { get; set; }
     public string? PrimaryEmail { get; set; }
     public string? PrimaryPhone { get; set; }
+
+    /// <summary>The display name folded by the save pipeline, for the list filter "q".</summary>
+    public string SearchName { get; set; } = "";
 }
 
 /// <summary>A person's job at an organisation. Part of the person: audited and versioned with it.</summary>

@@ -87,8 +87,9 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         IQueryable<Person> q = db.People.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var text = query.Q.Trim().ToLower();
-            q = q.Where(p => p.LastName.ToLower().Contains(text) || p.FirstName.ToLower().Contains(text) || (p.PrimaryEmail != null && p.PrimaryEmail.Contains(text)));
+            var folded = Search.SearchText.Fold(query.Q);
+            var email = query.Q.Trim().ToLowerInvariant();
+            q = q.Where(p => p.SearchName.Contains(folded) || (p.PrimaryEmail != null && p.PrimaryEmail.Contains(email)));
         }
         if (!string.IsNullOrWhiteSpace(query.Tag)) q = q.Where(p => p.Tags.Contains(TagList.Needle(query.Tag)));
         if (!string.IsNullOrWhiteSpace(query.City)) q = q.Where(p => p.City == query.City.Trim());

@@ -44,6 +44,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         b.Property(o => o.Country).HasMaxLength(2);
         b.Property(o => o.PrimaryEmail).HasMaxLength(254);
         b.Property(o => o.PrimaryPhone).HasMaxLength(20);
+        b.Property(o => o.SearchName).HasMaxLength(300);
         b.Property(o => o.Emails).HasJsonConversion();
         b.Property(o => o.Phones).HasJsonConversion();
         b.Property(o => o.Addresses).HasJsonConversion();
@@ -73,6 +74,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.Property(p => p.Country).HasMaxLength(2);
         b.Property(p => p.PrimaryEmail).HasMaxLength(254);
         b.Property(p => p.PrimaryPhone).HasMaxLength(20);
+        b.Property(p => p.SearchName).HasMaxLength(300);
         b.Property(p => p.Emails).HasJsonConversion();
         b.Property(p => p.Phones).HasJsonConversion();
         b.Property(p => p.Addresses).HasJsonConversion();

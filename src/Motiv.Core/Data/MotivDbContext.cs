@@ -92,7 +92,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
             {
                 count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
-            catch (DbUpdateConcurrencyException ex)
+            catch (DbUpdateConcurrencyException ex) when (ex.Entries.Any(e => e.Entity is Record or IRecordPart))
             {
                 throw await SavePipeline.ToConcurrencyExceptionAsync(this, ex, cancellationToken);
             }

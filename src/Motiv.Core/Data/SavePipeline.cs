@@ -16,7 +16,7 @@ internal static class SavePipeline
         nameof(Record.Id), nameof(Record.CreatedAt), nameof(Record.CreatedById), nameof(Record.UpdatedAt),
         nameof(Record.UpdatedById), nameof(Record.Version), nameof(Record.DeletedById),
         // derived from the lists, which are audited themselves
-        nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone),
+        nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone), nameof(Organization.SearchName),
     ];
 
     public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)
@@ -27,6 +27,7 @@ internal static class SavePipeline
         foreach (var entry in db.ChangeTracker.Entries<Record>().ToList())
         {
             var r = entry.Entity;
+            if (r is IHasSearchName named && entry.State is EntityState.Added or EntityState.Modified) named.SearchName = Search.SearchText.Fold(r.DisplayName);
             switch (entry.State)
             {
                 case EntityState.Added:
@@ -38,7 +39,9 @@ internal static class SavePipeline
                     r.Version = 1;
                     r.DeletedAt = null;
                     r.DeletedById = null;
-                    db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, Changes(entry, added: true)));
+                    var created = Changes(entry, added: true);
+                    created.AddRange(ChildChanges(db, r));
+                    db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, created));
                     break;
 
                 case EntityState.Modified:
@@ -47,6 +50,8 @@ internal static class SavePipeline
                     var visibilityBefore = (Visibility)entry.Property(nameof(Record.Visibility)).OriginalValue!;
                     if (!AccessRules.CanWrite(scope, ownerBefore, teamBefore, visibilityBefore))
                         throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+                    if (ownerBefore != r.OwnerId && !AccessRules.CanChangeOwner(scope, ownerBefore, teamBefore))
+                        throw new AccessDeniedException(Text.Get("Access.CannotAssign"));
                     if (ownerBefore != r.OwnerId || teamBefore != r.TeamId)
                         await CheckAssignAsync(db, r.OwnerId, r.TeamId, ct);
                     var deletedBefore = (DateTimeOffset?)entry.Property(nameof(Record.DeletedAt)).OriginalValue;
@@ -69,7 +74,7 @@ internal static class SavePipeline
 
                 case EntityState.Deleted:
                     // A real delete is erasure (GDPR) or the recycle bin's purge: administrators and Motiv itself only.
-                    if (!scope.IsAdministrator) throw new AccessDeniedException(Text.Get("Access.OnlyAdminsErase"));
+                    if (!scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.OnlyAdminsErase"));
                     break;
             }
         }
@@ -78,7 +83,7 @@ internal static class SavePipeline
     private static async Task CheckAssignAsync(MotivDbContext db, Guid ownerId, Guid? teamId, CancellationToken ct)
     {
         var scope = db.Scope;
-        if (scope.IsAdministrator) return;
+        if (scope.CanAdminister) return;
         var ownersTeams = ownerId == scope.UserId
             ? (IReadOnlyCollection<Guid>)scope.TeamIds
             : await db.TeamMembers.Where(m => m.UserId == ownerId).Select(m => m.TeamId).ToListAsync(ct);
@@ -162,9 +167,11 @@ internal static class SavePipeline
 
     public static async Task<ConcurrencyException> ToConcurrencyExceptionAsync(MotivDbContext db, DbUpdateConcurrencyException ex, CancellationToken ct)
     {
-        var entry = ex.Entries.FirstOrDefault(e => e.Entity is Record);
-        if (entry is null) return new ConcurrencyException("record", Guid.Empty, 0, 0, []);
-        var r = (Record)entry.Entity;
+        // A conflicting part (employment, custom field value) stands for its record.
+        var r = ex.Entries.Select(e => e.Entity).OfType<Record>().FirstOrDefault()
+            ?? ex.Entries.Select(e => e.Entity).OfType<IRecordPart>().Select(p => db.ChangeTracker.Entries<Record>().FirstOrDefault(t => t.Entity.Id == p.PartOf)?.Entity).FirstOrDefault(x => x is not null);
+        if (r is null) return new ConcurrencyException("record", Guid.Empty, 0, 0, []);
+        var entry = db.Entry(r);
         var expected = (long)entry.Property(nameof(Record.Version)).OriginalValue!;
         var current = await db.Set<AuditEntry>().Where(a => a.RecordId == r.Id).MaxAsync(a => (long?)a.Version, ct) ?? 0;
         var history = await AuditService.QueryHistoryAsync(db, r.Id, sinceVersion: expected, ct);

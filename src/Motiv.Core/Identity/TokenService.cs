@@ -29,7 +29,15 @@ public sealed class TokenService(IDbContextFactory<MotivDbContext> dbFactory, Ti
         name = errors.Required("name", name, 100);
         if (expiresAt is { } e && e <= clock.GetUtcNow()) errors.Add("expiresAt", Text.Get("Validation.Future"));
         errors.ThrowIfAny();
-        return IssueAsync(userId, TokenKind.Personal, name, readOnly, expiresAt, ct);
+        return IssueAsync(userId, TokenKind.Personal, name, readOnly, expiresAt?.ToUniversalTime(), ct);
+    }
+
+    /// <summary>Revokes all of a user's tokens (on deactivation), so reactivating the user does not revive them.</summary>
+    public async Task RevokeAllAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
     }
 
     private async Task<IssuedToken> IssueAsync(Guid userId, TokenKind kind, string name, bool readOnly, DateTimeOffset? expiresAt, CancellationToken ct)

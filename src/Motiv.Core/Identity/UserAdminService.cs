@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Motiv.Core.Access;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
@@ -25,7 +26,7 @@ public sealed record TeamDto(Guid Id, string Name, IReadOnlyList<Guid> MemberIds
 public sealed record TeamInput(string? Name, List<Guid>? MemberIds);
 
 /// <summary>Users and teams. Everyone signed in may list them (to pick owners); only administrators change them.</summary>
-public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory, UserManager<MotivUser> users, ICurrentUser currentUser, TimeProvider clock)
+public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory, IServiceScopeFactory scopes, TokenService tokens, ICurrentUser currentUser, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken ct = default)
     {
@@ -46,30 +47,37 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
     {
         RequireAdministrator();
         var user = new MotivUser { Id = Guid.CreateVersion7(), CreatedAt = clock.GetUtcNow(), EmailConfirmed = true };
-        await SaveUserAsync(user, input, isNew: true, ct);
+        await using var scope = scopes.CreateAsyncScope();
+        await SaveUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<MotivUser>>(), user, input, isNew: true, ct);
         return await GetUserAsync(user.Id, ct);
     }
 
     public async Task<UserDto> UpdateUserAsync(Guid id, UserInput input, CancellationToken ct = default)
     {
         RequireAdministrator();
+        // A fresh scope per change: a Blazor circuit lives long, and a rejected change must not linger in a shared context.
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<MotivUser>>();
         var user = await users.FindByIdAsync(id.ToString()) ?? throw new NotFoundException("user", id);
         if (id == currentUser.Scope.UserId && (input.IsActive == false || (input.Roles is { } r && !r.Contains(Roles.Administrator))))
             throw ValidationException.For(input.IsActive == false ? "isActive" : "roles", Text.Get("Validation.NotYourself"));
-        await SaveUserAsync(user, input, isNew: false, ct);
+        await SaveUserAsync(users, user, input, isNew: false, ct);
         return await GetUserAsync(id, ct);
     }
 
     /// <summary>Creates the first administrator; refused once any user exists.</summary>
     public async Task<UserDto> SetupFirstAdministratorAsync(UserInput input, CancellationToken ct = default)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<MotivUser>>();
         if (await users.Users.AnyAsync(ct)) throw new AccessDeniedException(Text.Get("Setup.AlreadyDone"));
         var user = new MotivUser { Id = Guid.CreateVersion7(), CreatedAt = clock.GetUtcNow(), EmailConfirmed = true };
-        await SaveUserAsync(user, input with { Roles = [Roles.Administrator], IsActive = true }, isNew: true, ct);
+        await SaveUserAsync(users, user, input with { Roles = [Roles.Administrator], IsActive = true }, isNew: true, ct);
         return new UserDto(user.Id, user.Email!, user.DisplayName, true, [Roles.Administrator], [], user.Culture, user.TimeZone);
     }
 
-    private async Task SaveUserAsync(MotivUser user, UserInput input, bool isNew, CancellationToken ct)
+    /// <summary>Checks everything first (the password with Identity's own validators), then writes; a refused change writes nothing.</summary>
+    private async Task SaveUserAsync(UserManager<MotivUser> users, MotivUser user, UserInput input, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (isNew || input.Email is not null)
@@ -81,6 +89,14 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
         }
         if (isNew || input.DisplayName is not null) user.DisplayName = errors.Required("displayName", input.DisplayName, 200);
         if (isNew && string.IsNullOrEmpty(input.Password)) errors.Add("password", Text.Get("Validation.Required"));
+        if (!string.IsNullOrEmpty(input.Password))
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var check = await validator.ValidateAsync(users, user, input.Password);
+                foreach (var e in check.Errors) errors.Add("password", e.Description);
+            }
+        }
         foreach (var role in input.Roles ?? [])
             if (!Roles.All.Contains(role)) errors.Add("roles", Text.Get("Validation.UnknownRole", role));
         if (input.Culture is { } c && c is not ("de" or "en" or "")) errors.Add("culture", Text.Get("Validation.Language"));
@@ -95,15 +111,13 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
         var deactivating = input.IsActive == false && user.IsActive;
         if (input.IsActive is { } active) user.IsActive = active;
 
+        if (!isNew && !string.IsNullOrEmpty(input.Password)) user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password);
+        // A new security stamp ends the user's cookie sessions at their next request.
+        if (deactivating) user.SecurityStamp = Guid.CreateVersion7().ToString("N");
         var result = isNew ? await users.CreateAsync(user, input.Password!) : await users.UpdateAsync(user);
-        ThrowOnFailure(result, "password");
-        if (!isNew && !string.IsNullOrEmpty(input.Password))
-        {
-            ThrowOnFailure(await users.RemovePasswordAsync(user), "password");
-            ThrowOnFailure(await users.AddPasswordAsync(user, input.Password), "password");
-        }
-        // A new security stamp ends the user's cookie sessions at their next request; tokens check IsActive themselves.
-        if (deactivating) await users.UpdateSecurityStampAsync(user);
+        ThrowOnFailure(result, "email");
+        // Tokens are revoked, not merely blocked: reactivating the user must not revive a leaked token.
+        if (deactivating) await tokens.RevokeAllAsync(user.Id, ct);
         if (input.Roles is not null)
         {
             var current = await users.GetRolesAsync(user);
@@ -172,7 +186,16 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
 
     private void RequireAdministrator()
     {
-        if (!currentUser.Scope.IsAdministrator || currentUser.Scope.UserId == Guid.Empty && !currentUser.Scope.IsAuthenticated)
-            throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        if (!currentUser.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+    }
+
+    /// <summary>The signed-in user's own language ("de" or "en"), used at their next sign-in.</summary>
+    public async Task SetMyCultureAsync(string culture, CancellationToken ct = default)
+    {
+        RequireSignedIn();
+        if (culture is not ("de" or "en")) throw ValidationException.For("culture", Text.Get("Validation.Language"));
+        var me = currentUser.Scope.UserId;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == me).ExecuteUpdateAsync(s => s.SetProperty(u => u.Culture, culture), ct);
     }
 }

@@ -103,7 +103,7 @@ public sealed class ViewService(IDbContextFactory<MotivDbContext> dbFactory, ICu
         {
             var me = Scope.UserId;
             view = await db.SavedViews.FirstOrDefaultAsync(v => v.Id == existing && (v.OwnerId == me || v.Shared), ct) ?? throw new NotFoundException("view", existing);
-            if (view.OwnerId != me && !Scope.IsAdministrator) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+            if (view.OwnerId != me && !Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
         }
         else
         {
@@ -144,7 +144,7 @@ public sealed class ViewService(IDbContextFactory<MotivDbContext> dbFactory, ICu
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var me = Scope.UserId;
         var view = await db.SavedViews.FirstOrDefaultAsync(v => v.Id == id && (v.OwnerId == me || v.Shared), ct) ?? throw new NotFoundException("view", id);
-        if (view.OwnerId != me && !Scope.IsAdministrator) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+        if (view.OwnerId != me && !Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
         db.SavedViews.Remove(view);
         await db.SaveChangesAsync(ct);
     }

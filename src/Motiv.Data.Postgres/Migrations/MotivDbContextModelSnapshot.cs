@@ -372,6 +372,11 @@ namespace Motiv.Data.Postgres.Migrations
                     b.Property<int>("Roles")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -516,6 +521,11 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.Property<int>("Salutation")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<string>("Tags")
                         .IsRequired()

@@ -363,6 +363,11 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.Property<int>("Roles")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -507,6 +512,11 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.Property<int>("Salutation")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Tags")
                         .IsRequired()

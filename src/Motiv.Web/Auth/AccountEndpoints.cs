@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Motiv.Core.Common;
-using Motiv.Core.Data;
 using Motiv.Core.Identity;
 
 namespace Motiv.Web.Auth;
@@ -34,16 +33,12 @@ public static class AccountEndpoints
             return Results.LocalRedirect("/login");
         });
 
-        app.MapGet("/account/culture", async (string culture, string? returnUrl, HttpContext http, CurrentUser me, IDbContextFactory<MotivDbContext> dbFactory) =>
+        // Only sets the cookie (a link anyone could forge changes nothing stored); the signed-in user's
+        // preference is saved by the user menu itself (UserAdminService.SetMyCultureAsync).
+        app.MapGet("/account/culture", (string culture, string? returnUrl, HttpContext http) =>
         {
             if (culture is not ("de" or "en")) return Results.BadRequest();
             SetCultureCookie(http, culture);
-            if (me.UserId is { } id)
-            {
-                // One column, no concurrency stamp: two quick clicks must not fail each other.
-                await using var db = await dbFactory.CreateDbContextAsync(http.RequestAborted);
-                await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Culture, culture), http.RequestAborted);
-            }
             return Results.LocalRedirect(LocalUrl(returnUrl));
         });
 
