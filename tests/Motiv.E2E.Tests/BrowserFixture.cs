@@ -187,6 +187,23 @@ public sealed class BrowserFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Ticks a MudBlazor check box, again if a click right after the dialog opened was not yet wired.</summary>
+    public static async Task CheckAsync(ILocator box)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await box.CheckAsync(new() { Force = true, Timeout = 3000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                await Task.Delay(300);
+            }
+        }
+    }
+
     /// <summary>Clicks made before the Blazor circuit is connected are lost: wait for the layout's marker.</summary>
     public static Task Interactive(IPage page) => page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

@@ -16,7 +16,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GotoAsync("/organizations");
         await BrowserFixture.Interactive(page);
         await page.GetByTestId("new-organization").ClickAsync();
-        await page.GetByTestId("role-partner").CheckAsync(new() { Force = true });
+        await BrowserFixture.CheckAsync(page.GetByTestId("role-partner"));
         await BrowserFixture.SaveUntilAsync(page, orgName, async () =>
         {
             await BrowserFixture.TypeAsync(page.GetByTestId("org-name"), orgName);
