@@ -45,7 +45,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         var data = new TheoryData<string, string>();
         foreach (var db in TestDatabase.All)
-            foreach (var segment in new[] { "organizations", "people", "relationships" })
+            foreach (var segment in new[] { "organizations", "people", "relationships", "products" })
                 data.Add(db, segment);
         return data;
     }
@@ -189,6 +189,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         "organizations" => new { industry = "Geändert" },
         "people" => new { notes = "Geändert" },
+        "products" => new { unit = "Monat" },
         _ => new { note = "Geändert" },
     };
 
@@ -206,6 +207,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         {
             "organizations" => new Organization { Name = Api.Unique("Matrix GmbH") },
             "people" => new Person { FirstName = "Matrix", LastName = Api.Unique("Person") },
+            "products" => new Core.Sales.Product { Sku = Api.Unique("SKU"), NameDe = "Matrix", NameEn = "Matrix", Unit = "Stück", VatRate = 19 },
             _ => await RelationshipAsync(sys),
         };
         record.OwnerId = owner;

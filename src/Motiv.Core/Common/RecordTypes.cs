@@ -12,6 +12,7 @@ public static class RecordTypes
         [Organization.Type] = db => db.Organizations,
         [Person.Type] = db => db.People,
         [Relationship.Type] = db => db.Relationships,
+        [Sales.Product.Type] = db => db.Products,
     };
 
     /// <summary>The route segment of each type, as in /api/v1/{segment}.</summary>
@@ -20,6 +21,7 @@ public static class RecordTypes
         ["organizations"] = Organization.Type,
         ["people"] = Person.Type,
         ["relationships"] = Relationship.Type,
+        ["products"] = Sales.Product.Type,
     };
 
     public static IReadOnlyCollection<string> All => Sets.Keys;

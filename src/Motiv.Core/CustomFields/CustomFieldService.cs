@@ -33,7 +33,7 @@ public sealed record Money(decimal Amount, string Currency);
 /// </summary>
 public sealed partial class CustomFieldService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock)
 {
-    public static readonly IReadOnlyList<string> RecordTypesWithFields = [Organization.Type, Person.Type];
+    public static readonly IReadOnlyList<string> RecordTypesWithFields = [Organization.Type, Person.Type, Sales.Product.Type];
 
     public async Task<IReadOnlyList<CustomFieldDto>> ListAsync(string? recordType = null, bool activeOnly = false, CancellationToken ct = default)
     {

@@ -226,3 +226,23 @@ internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<Views.Sa
         b.HasOne<MotivUser>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Sales.Product>
+{
+    public void Configure(EntityTypeBuilder<Sales.Product> b)
+    {
+        b.ToTable("products");
+        b.ConfigureRecord();
+        b.Property(p => p.Sku).HasMaxLength(50).IsRequired();
+        b.Property(p => p.NameDe).HasMaxLength(200).IsRequired();
+        b.Property(p => p.NameEn).HasMaxLength(200).IsRequired();
+        b.Property(p => p.DescriptionDe).HasMaxLength(4000);
+        b.Property(p => p.DescriptionEn).HasMaxLength(4000);
+        b.Property(p => p.Category).HasMaxLength(100);
+        b.Property(p => p.Unit).HasMaxLength(20);
+        b.Property(p => p.VatRate).HasPrecision(5, 2);
+        b.HasIndex(p => p.Sku).IsUnique();
+        b.HasIndex(p => new { p.NameDe, p.Id });
+        b.HasIndex(p => new { p.Category, p.Id });
+    }
+}

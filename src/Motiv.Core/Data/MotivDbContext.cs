@@ -34,6 +34,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<CustomFields.CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFields.CustomFieldDefinition>();
     public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
     public DbSet<Views.SavedView> SavedViews => Set<Views.SavedView>();
+    public DbSet<Sales.Product> Products => Set<Sales.Product>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -4,6 +4,7 @@ using Motiv.Core.Common;
 using Motiv.Core.CustomFields;
 using Motiv.Core.Customers;
 using Motiv.Core.Identity;
+using Motiv.Core.Sales;
 using Motiv.Core.Search;
 using Motiv.Core.Views;
 using Motiv.Web.Auth;
@@ -51,6 +52,14 @@ public static class ApiEndpoints
             (sp, input, ct) => sp.GetRequiredService<RelationshipService>().CreateAsync(input, ct),
             (sp, id, v, input, ct) => sp.GetRequiredService<RelationshipService>().UpdateAsync(id, v, input, ct),
             RelationshipService.ToInput, r => (r.Id, r.Version)));
+
+        api.MapRecordEndpoints("products", new RecordApiSpec<ProductQuery, ProductListItem, ProductInput, ProductDto>(
+            Product.Type,
+            (sp, q, ct) => sp.GetRequiredService<ProductService>().ListAsync(q, ct),
+            (sp, id, ct) => sp.GetRequiredService<ProductService>().GetAsync(id, ct),
+            (sp, input, ct) => sp.GetRequiredService<ProductService>().CreateAsync(input, ct),
+            (sp, id, v, input, ct) => sp.GetRequiredService<ProductService>().UpdateAsync(id, v, input, ct),
+            ProductService.ToInput, p => (p.Id, p.Version)));
 
         api.MapGet("/search", async (string? q, int? limit, SearchService search, CancellationToken ct) =>
             TypedResults.Ok(new { items = await search.SearchAsync(q, limit ?? 20, ct) })).WithTags("search");

@@ -55,6 +55,8 @@ public static class MotivServices
         services.AddScoped<RelationshipService>();
         services.AddScoped<Motiv.Core.CustomFields.CustomFieldService>();
         services.AddScoped<Motiv.Core.Views.ViewService>();
+        services.AddScoped<Motiv.Core.Sales.ProductService>();
+        services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();
         services.AddScoped<SearchService>();

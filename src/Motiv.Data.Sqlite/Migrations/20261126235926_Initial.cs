@@ -180,6 +180,37 @@ namespace Motiv.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "products",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sku = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NameDe = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DescriptionDe = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    DescriptionEn = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    VatRate = table.Column<decimal>(type: "TEXT", precision: 5, scale: 2, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Visibility = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeletedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "relationships",
                 columns: table => new
                 {
@@ -654,6 +685,47 @@ namespace Motiv.Data.Sqlite.Migrations
                 columns: new[] { "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_products_Category_Id",
+                table: "products",
+                columns: new[] { "Category", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_CreatedAt_Id",
+                table: "products",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_DeletedAt",
+                table: "products",
+                column: "DeletedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_NameDe_Id",
+                table: "products",
+                columns: new[] { "NameDe", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_OwnerId",
+                table: "products",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_Sku",
+                table: "products",
+                column: "Sku",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_TeamId",
+                table: "products",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_UpdatedAt_Id",
+                table: "products",
+                columns: new[] { "UpdatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_relationships_CreatedAt_Id",
                 table: "relationships",
                 columns: new[] { "CreatedAt", "Id" });
@@ -734,6 +806,9 @@ namespace Motiv.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "employments");
+
+            migrationBuilder.DropTable(
+                name: "products");
 
             migrationBuilder.DropTable(
                 name: "relationships");

@@ -181,6 +181,37 @@ namespace Motiv.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "products",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sku = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NameDe = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DescriptionDe = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    DescriptionEn = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Unit = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    VatRate = table.Column<decimal>(type: "numeric(5,2)", precision: 5, scale: 2, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Visibility = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DeletedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    Tags = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "relationships",
                 columns: table => new
                 {
@@ -655,6 +686,47 @@ namespace Motiv.Data.Postgres.Migrations
                 columns: new[] { "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_products_Category_Id",
+                table: "products",
+                columns: new[] { "Category", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_CreatedAt_Id",
+                table: "products",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_DeletedAt",
+                table: "products",
+                column: "DeletedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_NameDe_Id",
+                table: "products",
+                columns: new[] { "NameDe", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_OwnerId",
+                table: "products",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_Sku",
+                table: "products",
+                column: "Sku",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_TeamId",
+                table: "products",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_UpdatedAt_Id",
+                table: "products",
+                columns: new[] { "UpdatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_relationships_CreatedAt_Id",
                 table: "relationships",
                 columns: new[] { "CreatedAt", "Id" });
@@ -735,6 +807,9 @@ namespace Motiv.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "employments");
+
+            migrationBuilder.DropTable(
+                name: "products");
 
             migrationBuilder.DropTable(
                 name: "relationships");
