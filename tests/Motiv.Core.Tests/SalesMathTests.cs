@@ -1,3 +1,4 @@
+using Motiv.Core.Common;
 using Motiv.Core.Sales;
 
 namespace Motiv.Core.Tests;
@@ -53,5 +54,18 @@ public sealed class SalesMathTests
         var totals = LineMath.Calculate("EUR", Enumerable.Repeat(new PricedLine(1, 0.10m, 0, 19), 10).ToList());
         Assert.Equal(0.19m, totals.Vat);
         Assert.Equal(1.19m, totals.Gross);
+    }
+}
+
+public sealed class ConversionTests
+{
+    [Fact]
+    public void Converts_at_the_given_rate_rounding_in_the_base_currency_and_says_which_rate()
+    {
+        var converted = Motiv.Core.Sales.ExchangeRateService.Convert(new Money(1234.56m, "USD"), 0.9213m, new DateOnly(2026, 3, 31), "EUR");
+        Assert.Equal(new Money(1137.40m, "EUR"), converted.Base);   // 1137.400128 → 1137.40
+        Assert.Equal(0.9213m, converted.Rate);
+        Assert.Equal(new DateOnly(2026, 3, 31), converted.RateDate);
+        Assert.Equal(new Money(1234.56m, "USD"), converted.Original);
     }
 }

@@ -116,6 +116,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Relationships.IgnoreQueryFilters().CountAsync(), await db.Relationships.IgnoreQueryFilters().SumAsync(o => o.Version),
             await db.Products.IgnoreQueryFilters().CountAsync(), await db.Products.IgnoreQueryFilters().SumAsync(o => o.Version),
             await db.CustomFieldDefinitions.CountAsync(), await db.CustomFieldValues.CountAsync(), await db.SavedViews.CountAsync(),
+            await db.ExchangeRates.CountAsync(),
             await db.Employments.CountAsync(), await db.AuditEntries.CountAsync(), await db.Users.CountAsync(),
             await db.Teams.CountAsync(), await db.TeamMembers.CountAsync(), await db.ApiTokens.CountAsync(t => t.RevokedAt == null),
             await db.UserRoles.CountAsync(),

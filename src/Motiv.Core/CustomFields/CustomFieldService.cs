@@ -25,8 +25,6 @@ public sealed record CustomFieldInput
 public sealed record CustomFieldDto(Guid Id, string RecordType, string Key, string LabelEn, string LabelDe, CustomFieldType Type,
     IReadOnlyList<string> Options, bool Required, int Position, bool IsActive);
 
-public sealed record Money(decimal Amount, string Currency);
-
 /// <summary>
 /// Custom fields: administrators define them per record type; values are checked against their
 /// definition, stored as parts of the record (so access, version and history apply) and can filter lists.

@@ -246,3 +246,16 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Sales.Prod
         b.HasIndex(p => new { p.Category, p.Id });
     }
 }
+
+internal sealed class ExchangeRateConfiguration : IEntityTypeConfiguration<Sales.ExchangeRate>
+{
+    public void Configure(EntityTypeBuilder<Sales.ExchangeRate> b)
+    {
+        b.ToTable("exchange_rates");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.Currency).HasMaxLength(3);
+        b.Property(r => r.Rate).HasPrecision(18, 8);
+        b.HasIndex(r => new { r.Currency, r.Date }).IsUnique();
+    }
+}

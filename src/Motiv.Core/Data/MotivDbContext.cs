@@ -35,6 +35,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
     public DbSet<Views.SavedView> SavedViews => Set<Views.SavedView>();
     public DbSet<Sales.Product> Products => Set<Sales.Product>();
+    public DbSet<Sales.ExchangeRate> ExchangeRates => Set<Sales.ExchangeRate>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

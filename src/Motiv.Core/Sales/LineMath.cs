@@ -1,3 +1,5 @@
+using Motiv.Core.Common;
+
 namespace Motiv.Core.Sales;
 
 /// <summary>A priced line: quantity × unit price less a discount, taxed at one VAT rate (in percent).</summary>

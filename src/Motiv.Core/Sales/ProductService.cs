@@ -11,6 +11,9 @@ public sealed class SalesOptions
 {
     /// <summary>The VAT rates products may have, in percent; Germany's by default.</summary>
     public List<decimal> VatRates { get; set; } = [19m, 7m, 0m];
+
+    /// <summary>The currency every total across currencies is converted to.</summary>
+    public string BaseCurrency { get; set; } = Money.DefaultCurrency;
 }
 
 public sealed record ProductInput : IOwnedInput

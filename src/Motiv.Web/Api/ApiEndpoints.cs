@@ -61,6 +61,13 @@ public static class ApiEndpoints
             (sp, id, v, input, ct) => sp.GetRequiredService<ProductService>().UpdateAsync(id, v, input, ct),
             ProductService.ToInput, p => (p.Id, p.Version)));
 
+        var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
+        rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));
+        rates.MapPost("", async (HttpContext http, ExchangeRateService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SetAsync(await JsonBody.ReadAsync<ExchangeRateInput>(http, null), ct)));
+        rates.MapGet("/convert", async (decimal amount, string currency, DateOnly date, ExchangeRateService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.ToBaseAsync(new Money(amount, currency.Trim().ToUpperInvariant()), date, ct)));
+
         api.MapGet("/search", async (string? q, int? limit, SearchService search, CancellationToken ct) =>
             TypedResults.Ok(new { items = await search.SearchAsync(q, limit ?? 20, ct) })).WithTags("search");
 

@@ -56,6 +56,7 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.CustomFields.CustomFieldService>();
         services.AddScoped<Motiv.Core.Views.ViewService>();
         services.AddScoped<Motiv.Core.Sales.ProductService>();
+        services.AddScoped<Motiv.Core.Sales.ExchangeRateService>();
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Motiv.Core.Sales;
+namespace Motiv.Core.Common;
 
 /// <summary>An amount in one ISO 4217 currency. Amounts of different currencies are never added.</summary>
 public readonly record struct Money(decimal Amount, string Currency)

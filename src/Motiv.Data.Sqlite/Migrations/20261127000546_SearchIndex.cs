@@ -10,7 +10,7 @@ namespace Motiv.Data.Sqlite.Migrations;
 /// trigram index over titles for typo-tolerant matches.
 /// </summary>
 [DbContext(typeof(MotivDbContext))]
-[Migration("20261126235927_SearchIndex")]
+[Migration("20261127000546_SearchIndex")]
 public sealed class SearchIndex : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)

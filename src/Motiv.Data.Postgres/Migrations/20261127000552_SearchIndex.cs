@@ -10,7 +10,7 @@ namespace Motiv.Data.Postgres.Migrations;
 /// pg_trgm must be available to the database (Debian's postgresql package ships it).
 /// </summary>
 [DbContext(typeof(MotivDbContext))]
-[Migration("20261126235934_SearchIndex")]
+[Migration("20261127000552_SearchIndex")]
 public sealed class SearchIndex : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)

@@ -11,7 +11,7 @@ using Motiv.Core.Data;
 namespace Motiv.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MotivDbContext))]
-    [Migration("20261126235926_Initial")]
+    [Migration("20261127000545_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -829,6 +829,34 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("team_members", (string)null);
+                });
+
+            modelBuilder.Entity("Motiv.Core.Sales.ExchangeRate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Currency", "Date")
+                        .IsUnique();
+
+                    b.ToTable("exchange_rates", (string)null);
                 });
 
             modelBuilder.Entity("Motiv.Core.Sales.Product", b =>
