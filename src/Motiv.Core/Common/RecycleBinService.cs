@@ -51,6 +51,8 @@ public sealed class RecycleBinService(IDbContextFactory<MotivDbContext> dbFactor
     {
         var cutoff = clock.GetUtcNow().AddDays(-options.Value.RetentionDays);
         var purged = 0;
+        // One transaction: the values deleted right away and the records removed by the save go together or not at all.
+        await using var transaction = await systemDb.Database.BeginTransactionAsync(ct);
         foreach (var type in RecordTypes.All)
         {
             var expired = await RecordTypes.Query(systemDb, type, includeDeleted: true).Where(r => r.DeletedAt != null && r.DeletedAt < cutoff).ToListAsync(ct);
@@ -62,6 +64,7 @@ public sealed class RecycleBinService(IDbContextFactory<MotivDbContext> dbFactor
             purged += expired.Count;
         }
         await systemDb.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return purged;
     }
 }

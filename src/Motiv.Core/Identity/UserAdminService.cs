@@ -28,20 +28,25 @@ public sealed record TeamInput(string? Name, List<Guid>? MemberIds);
 /// <summary>Users and teams. Everyone signed in may list them (to pick owners); only administrators change them.</summary>
 public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory, IServiceScopeFactory scopes, TokenService tokens, ICurrentUser currentUser, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken ct = default) => QueryUsersAsync(null, ct);
+
+    /// <summary>One user, read on its own rather than by listing everyone.</summary>
+    public async Task<UserDto> GetUserAsync(Guid id, CancellationToken ct = default) =>
+        (await QueryUsersAsync(id, ct)).SingleOrDefault() ?? throw new NotFoundException("user", id);
+
+    private async Task<IReadOnlyList<UserDto>> QueryUsersAsync(Guid? id, CancellationToken ct)
     {
         RequireSignedIn();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var all = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(ct);
-        var roles = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
-        var teams = await db.TeamMembers.AsNoTracking().ToListAsync(ct);
-        return all.Select(u => new UserDto(u.Id, u.Email!, u.DisplayName, u.IsActive,
+        var users = db.Users.AsNoTracking().Where(u => id == null || u.Id == id);
+        var found = await users.OrderBy(u => u.DisplayName).ToListAsync(ct);
+        var roles = await db.UserRoles.Where(ur => id == null || ur.UserId == id)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
+        var teams = await db.TeamMembers.AsNoTracking().Where(t => id == null || t.UserId == id).ToListAsync(ct);
+        return found.Select(u => new UserDto(u.Id, u.Email!, u.DisplayName, u.IsActive,
             roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(),
             teams.Where(t => t.UserId == u.Id).Select(t => t.TeamId).ToList(), u.Culture, u.TimeZone)).ToList();
     }
-
-    public async Task<UserDto> GetUserAsync(Guid id, CancellationToken ct = default) =>
-        (await ListUsersAsync(ct)).FirstOrDefault(u => u.Id == id) ?? throw new NotFoundException("user", id);
 
     public async Task<UserDto> CreateUserAsync(UserInput input, CancellationToken ct = default)
     {
