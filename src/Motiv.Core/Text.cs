@@ -12,6 +12,9 @@ public sealed class Text
 {
     private static readonly ResourceManager Resources = new("Motiv.Core.Text", typeof(Text).Assembly);
 
+    /// <summary>Whether the user reads German (else English).</summary>
+    public static bool IsGerman => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de";
+
     public static string Get(string key) => Resources.GetString(key, CultureInfo.CurrentUICulture) ?? key;
 
     public static string Get(string key, params object?[] args) =>

@@ -120,6 +120,13 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Employments.CountAsync(), await db.AuditEntries.CountAsync(), await db.Users.CountAsync(),
             await db.Teams.CountAsync(), await db.TeamMembers.CountAsync(), await db.ApiTokens.CountAsync(t => t.RevokedAt == null),
             await db.UserRoles.CountAsync(),
+            await db.Leads.IgnoreQueryFilters().CountAsync(), await db.Leads.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.Deals.IgnoreQueryFilters().CountAsync(), await db.Deals.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.Quotes.IgnoreQueryFilters().CountAsync(), await db.Quotes.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.Orders.IgnoreQueryFilters().CountAsync(), await db.Orders.IgnoreQueryFilters().SumAsync(o => o.Version),
+            await db.DealStageChanges.CountAsync(), await db.QuoteRevisions.CountAsync(), await db.Set<Motiv.Core.Sales.NumberSequence>().SumAsync(n => n.Last),
+            await db.Pipelines.CountAsync(), await db.Stages.CountAsync(), await db.PriceLists.CountAsync(), await db.PriceListEntries.CountAsync(),
+            await db.LeadScoringRules.CountAsync(), await db.Quotas.CountAsync(), await db.Settings.CountAsync(),
         };
         return string.Join("/", parts);
     }

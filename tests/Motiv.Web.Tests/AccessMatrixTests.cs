@@ -45,7 +45,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         var data = new TheoryData<string, string>();
         foreach (var db in TestDatabase.All)
-            foreach (var segment in new[] { "organizations", "people", "relationships", "products" })
+            foreach (var segment in new[] { "organizations", "people", "relationships", "products", "leads", "deals", "quotes", "orders" })
                 data.Add(db, segment);
         return data;
     }
@@ -190,6 +190,10 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         "organizations" => new { industry = "Geändert" },
         "people" => new { notes = "Geändert" },
         "products" => new { unit = "Monat" },
+        "leads" => new { notes = "Geändert" },
+        "deals" => new { notes = "Geändert" },
+        "quotes" => new { terms = "Geändert" },
+        "orders" => new { notes = "Geändert" },
         _ => new { note = "Geändert" },
     };
 
@@ -208,6 +212,10 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
             "organizations" => new Organization { Name = Api.Unique("Matrix GmbH") },
             "people" => new Person { FirstName = "Matrix", LastName = Api.Unique("Person") },
             "products" => new Core.Sales.Product { Sku = Api.Unique("SKU"), NameDe = "Matrix", NameEn = "Matrix", Unit = "Stück", VatRate = 19 },
+            "leads" => new Core.Sales.Lead { LastName = Api.Unique("Matrix") },
+            "deals" => await DealAsync(sys),
+            "quotes" => await DocumentAsync(sys, new Core.Sales.Quote { QuoteDate = new DateOnly(2026, 11, 26), ValidUntil = new DateOnly(2026, 12, 26) }),
+            "orders" => await DocumentAsync(sys, new Core.Sales.Order { OrderDate = new DateOnly(2026, 11, 26), RateDate = new DateOnly(2026, 11, 26) }),
             _ => await RelationshipAsync(sys),
         };
         record.OwnerId = owner;
@@ -216,6 +224,25 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         sys.Add(record);
         await sys.SaveChangesAsync();
         return record.Id;
+    }
+
+    private static async Task<Core.Sales.Deal> DealAsync(Core.Data.MotivDbContext sys)
+    {
+        var pipeline = await sys.Pipelines.Include(p => p.Stages).OrderBy(p => p.SortOrder).FirstAsync();
+        return new Core.Sales.Deal { Title = Api.Unique("Matrix"), PipelineId = pipeline.Id, StageId = pipeline.Stages.First(s => s.Kind == Core.Sales.StageKind.Open).Id };
+    }
+
+    /// <summary>A quote or order of a customer everyone may see: only its own visibility decides.</summary>
+    private static async Task<T> DocumentAsync<T>(Core.Data.MotivDbContext sys, T doc) where T : Core.Sales.SalesDocument
+    {
+        var customer = new Organization { Name = Api.Unique("Kunde"), Visibility = Visibility.Everyone };
+        sys.Add(customer);
+        await sys.SaveChangesAsync();
+        doc.OrganizationId = customer.Id;
+        doc.Number = Api.Unique("M");
+        doc.Year = 2026;
+        doc.Lines = [new Core.Sales.LineItem { RecordId = doc.Id, Position = 1, Name = "Matrix", Unit = "Stück", Quantity = 1, UnitPrice = 10, VatRate = 19, Net = 10 }];
+        return doc;
     }
 
     /// <summary>A relationship between two people everyone may see: only its own visibility decides.</summary>

@@ -13,6 +13,10 @@ public static class RecordTypes
         [Person.Type] = db => db.People,
         [Relationship.Type] = db => db.Relationships,
         [Sales.Product.Type] = db => db.Products,
+        [Sales.Lead.Type] = db => db.Leads,
+        [Sales.Deal.Type] = db => db.Deals,
+        [Sales.Quote.Type] = db => db.Quotes,
+        [Sales.Order.Type] = db => db.Orders,
     };
 
     /// <summary>The route segment of each type, as in /api/v1/{segment}.</summary>
@@ -22,6 +26,10 @@ public static class RecordTypes
         ["people"] = Person.Type,
         ["relationships"] = Relationship.Type,
         ["products"] = Sales.Product.Type,
+        ["leads"] = Sales.Lead.Type,
+        ["deals"] = Sales.Deal.Type,
+        ["quotes"] = Sales.Quote.Type,
+        ["orders"] = Sales.Order.Type,
     };
 
     public static IReadOnlyCollection<string> All => Sets.Keys;

@@ -56,6 +56,14 @@ public sealed class RecycleBinService(IDbContextFactory<MotivDbContext> dbFactor
         foreach (var type in RecordTypes.All)
         {
             var expired = await RecordTypes.Query(systemDb, type, includeDeleted: true).Where(r => r.DeletedAt != null && r.DeletedAt < cutoff).ToListAsync(ct);
+            if (type == Customers.Organization.Type)
+            {
+                // Quotes and orders are business documents that must be kept: their customer stays (in the recycle bin) with them.
+                var candidates = expired.Select(r => r.Id).ToList();
+                var kept = await systemDb.Quotes.IgnoreQueryFilters().Where(q => candidates.Contains(q.OrganizationId)).Select(q => q.OrganizationId)
+                    .Union(systemDb.Orders.IgnoreQueryFilters().Where(o => candidates.Contains(o.OrganizationId)).Select(o => o.OrganizationId)).ToListAsync(ct);
+                expired.RemoveAll(r => kept.Contains(r.Id));
+            }
             var ids = expired.Select(r => r.Id).ToList();
             // What hangs on a record without a foreign key goes with it: its custom field values and relationships.
             await systemDb.CustomFieldValues.Where(v => ids.Contains(v.RecordId)).ExecuteDeleteAsync(ct);

@@ -157,7 +157,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         OwnerId = o.OwnerId, TeamId = o.TeamId, Visibility = o.Visibility, CustomFields = CustomFieldService.ToInput(o.CustomFields),
     };
 
-    private static async Task ApplyAsync(MotivDbContext db, Organization org, OrganizationInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Organization org, OrganizationInput input, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         org.Name = errors.Required("name", input.Name, 200);

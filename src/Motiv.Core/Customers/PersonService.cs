@@ -137,7 +137,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         CustomFields = CustomFieldService.ToInput(p.CustomFields),
     };
 
-    private static async Task ApplyAsync(MotivDbContext db, Person person, PersonInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Person person, PersonInput input, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         person.Salutation = input.Salutation ?? Salutation.None;

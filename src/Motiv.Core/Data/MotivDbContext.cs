@@ -36,6 +36,19 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Views.SavedView> SavedViews => Set<Views.SavedView>();
     public DbSet<Sales.Product> Products => Set<Sales.Product>();
     public DbSet<Sales.ExchangeRate> ExchangeRates => Set<Sales.ExchangeRate>();
+    public DbSet<Sales.Pipeline> Pipelines => Set<Sales.Pipeline>();
+    public DbSet<Sales.Stage> Stages => Set<Sales.Stage>();
+    public DbSet<Sales.Deal> Deals => Set<Sales.Deal>();
+    public DbSet<Sales.DealStageChange> DealStageChanges => Set<Sales.DealStageChange>();
+    public DbSet<Sales.Lead> Leads => Set<Sales.Lead>();
+    public DbSet<Sales.LeadScoringRule> LeadScoringRules => Set<Sales.LeadScoringRule>();
+    public DbSet<Sales.PriceList> PriceLists => Set<Sales.PriceList>();
+    public DbSet<Sales.PriceListEntry> PriceListEntries => Set<Sales.PriceListEntry>();
+    public DbSet<Sales.Quote> Quotes => Set<Sales.Quote>();
+    public DbSet<Sales.QuoteRevision> QuoteRevisions => Set<Sales.QuoteRevision>();
+    public DbSet<Sales.Order> Orders => Set<Sales.Order>();
+    public DbSet<Sales.Quota> Quotas => Set<Sales.Quota>();
+    public DbSet<SettingRow> Settings => Set<SettingRow>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

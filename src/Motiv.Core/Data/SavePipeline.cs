@@ -16,13 +16,15 @@ internal static class SavePipeline
         nameof(Record.Id), nameof(Record.CreatedAt), nameof(Record.CreatedById), nameof(Record.UpdatedAt),
         nameof(Record.UpdatedById), nameof(Record.Version), nameof(Record.DeletedById),
         // derived from the lists, which are audited themselves
-        nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone), nameof(Organization.SearchName),
+        nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone), nameof(Organization.SearchName), nameof(Sales.Lead.ScoreReasons),
     ];
 
     public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var scope = db.Scope;
         TouchRecordsOfChangedParts(db);
+        // Looked up once: asking the change tracker per record would make a large save quadratic.
+        var parts = db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart).ToLookup(e => ((IRecordPart)e.Entity).PartOf);
 
         foreach (var entry in db.ChangeTracker.Entries<Record>().ToList())
         {
@@ -40,7 +42,7 @@ internal static class SavePipeline
                     r.DeletedAt = null;
                     r.DeletedById = null;
                     var created = Changes(entry, added: true);
-                    created.AddRange(ChildChanges(db, r));
+                    created.AddRange(ChildChanges(parts[r.Id]));
                     db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, created));
                     break;
 
@@ -68,7 +70,7 @@ internal static class SavePipeline
                     // The original value stays what the caller read: the UPDATE's WHERE checks it, so a stale write fails.
                     r.Version = (long)entry.Property(nameof(Record.Version)).OriginalValue! + 1;
                     var changes = Changes(entry, added: false);
-                    changes.AddRange(ChildChanges(db, r));
+                    changes.AddRange(ChildChanges(parts[r.Id]));
                     db.AuditEntries.Add(NewAudit(r, action, scope, now, changes));
                     break;
 
@@ -106,9 +108,9 @@ internal static class SavePipeline
         db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
 
     /// <summary>One change per part field (e.g. "employments", "customFields.size"), listing all of the record's values before and after.</summary>
-    private static IEnumerable<FieldChange> ChildChanges(MotivDbContext db, Record record)
+    private static IEnumerable<FieldChange> ChildChanges(IEnumerable<EntityEntry> recordParts)
     {
-        var parts = db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart p && p.PartOf == record.Id).ToList();
+        var parts = recordParts.ToList();
         foreach (var field in parts.Where(e => e.State != EntityState.Unchanged).Select(e => ((IRecordPart)e.Entity).AuditField).Distinct().ToList())
         {
             var rows = parts.Where(e => ((IRecordPart)e.Entity).AuditField == field).ToList();

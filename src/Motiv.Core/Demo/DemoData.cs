@@ -80,6 +80,7 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
         db.People.AddRange(people);
         db.Relationships.AddRange(Relationships(faker, organizations, people, userIds));
         await db.SaveChangesAsync(ct);
+        await DemoSales.SeedAsync(db, faker, organizations, people, userIds, now, ct);
         return true;
     }
 

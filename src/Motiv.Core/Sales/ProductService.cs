@@ -14,6 +14,13 @@ public sealed class SalesOptions
 
     /// <summary>The currency every total across currencies is converted to.</summary>
     public string BaseCurrency { get; set; } = Money.DefaultCurrency;
+
+    /// <summary>How quote and order numbers look: {year} and {number:0000} are replaced; numbers restart each year.</summary>
+    public string QuoteNumberPattern { get; set; } = "AN-{year}-{number:0000}";
+    public string OrderNumberPattern { get; set; } = "AB-{year}-{number:0000}";
+
+    /// <summary>Days a new quote is valid unless it says otherwise.</summary>
+    public int QuoteValidityDays { get; set; } = 30;
 }
 
 public sealed record ProductInput : IOwnedInput

@@ -61,6 +61,8 @@ public static class ApiEndpoints
             (sp, id, v, input, ct) => sp.GetRequiredService<ProductService>().UpdateAsync(id, v, input, ct),
             ProductService.ToInput, p => (p.Id, p.Version)));
 
+        api.MapSalesApi();
+
         var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));
         rates.MapPost("", async (HttpContext http, ExchangeRateService s, CancellationToken ct) =>

@@ -57,6 +57,15 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Views.ViewService>();
         services.AddScoped<Motiv.Core.Sales.ProductService>();
         services.AddScoped<Motiv.Core.Sales.ExchangeRateService>();
+        services.AddScoped<Motiv.Core.Sales.PipelineService>();
+        services.AddScoped<Motiv.Core.Sales.DealService>();
+        services.AddScoped<Motiv.Core.Sales.LeadService>();
+        services.AddScoped<Motiv.Core.Sales.PriceListService>();
+        services.AddScoped<Motiv.Core.Sales.QuoteService>();
+        services.AddScoped<Motiv.Core.Sales.QuotePdf>();
+        services.AddScoped<Motiv.Core.Sales.OrderService>();
+        services.AddScoped<Motiv.Core.Sales.ForecastService>();
+        services.AddScoped<Motiv.Core.Common.SettingsService>();
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();
