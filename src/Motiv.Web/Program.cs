@@ -33,6 +33,7 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Motiv API"));
 app.MapMotivApi();
 app.MapAccountEndpoints();
+app.MapGet("/quotes/{id:guid}/pdf", Motiv.Web.Api.SalesEndpoints.DownloadPdfAsync).RequireAuthorization();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -137,7 +137,7 @@ public sealed record DealQuery
 public sealed record StageStayDto(Guid StageId, string StageName, DateTimeOffset EnteredAt, DateTimeOffset? LeftAt, Guid ById, double Days);
 
 /// <summary>A deal on the board: what a card shows.</summary>
-public sealed record DealCard(Guid Id, string Title, string? OrganizationName, Money Amount, Money? BaseAmount, int Probability, DateOnly? ExpectedCloseDate,
+public sealed record DealCard(Guid Id, Guid StageId, string Title, string? OrganizationName, Money Amount, Money? BaseAmount, int Probability, DateOnly? ExpectedCloseDate,
     Guid OwnerId, bool IsRotting, int DaysInStage, long Version);
 
 public sealed record BoardColumn(StageDto Stage, int Count, Money Sum, Money Weighted, IReadOnlyList<string> Unconverted, IReadOnlyList<DealCard> Deals);
@@ -280,7 +280,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
             var stageCards = cards.Where(c => c.StageId == stage.Id).Take(CardsPerColumn).Select(c =>
             {
                 var days = (int)(now - c.StageEnteredAt).TotalDays;
-                return new DealCard(c.Id, c.Title, c.Org, new Money(c.Amount, c.Currency), rates.Convert(new Money(c.Amount, c.Currency), today)?.Base,
+                return new DealCard(c.Id, c.StageId, c.Title, c.Org, new Money(c.Amount, c.Currency), rates.Convert(new Money(c.Amount, c.Currency), today)?.Base,
                     c.Probability ?? stage.Probability, c.ExpectedCloseDate, c.OwnerId,
                     stage.Kind == StageKind.Open && stage.RottingDays is { } rot && days > rot, days, c.Version);
             }).ToList();

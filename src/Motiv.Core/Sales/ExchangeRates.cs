@@ -61,6 +61,51 @@ public sealed class ExchangeRateService(IDbContextFactory<MotivDbContext> dbFact
         return new ExchangeRateDto(row.Id, row.Currency, row.Date, row.Rate);
     }
 
+    /// <summary>
+    /// Imports rates from CSV with the columns currency, date (yyyy-MM-dd) and rate, separated by comma or semicolon, with an
+    /// optional header line; a decimal comma is accepted with semicolons. All or nothing: any bad line refuses the whole file,
+    /// naming the line. Administrators only.
+    /// </summary>
+    public async Task<int> ImportCsvAsync(TextReader csv, CancellationToken ct = default)
+    {
+        if (!currentUser.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        var errors = new FieldErrors();
+        var rows = new Dictionary<(string, DateOnly), decimal>();
+        var number = 0;
+        while (await csv.ReadLineAsync(ct) is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (number > 100_000) { errors.Add("file", Text.Get("Validation.MaxEntries", 100_000)); break; }
+            var separator = line.Contains(';') ? ';' : ',';
+            var cells = line.Split(separator).Select(c => c.Trim().Trim('"')).ToArray();
+            if (number == 1 && cells.Length > 0 && cells[0].Equals("currency", StringComparison.OrdinalIgnoreCase)) continue;
+            var currency = cells.ElementAtOrDefault(0)?.ToUpperInvariant();
+            var culture = separator == ';' ? CultureInfo.GetCultureInfo("de-DE") : CultureInfo.InvariantCulture;
+            if (cells.Length != 3 || !Money.IsKnownCurrency(currency) || currency == BaseCurrency
+                || !DateOnly.TryParseExact(cells[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                || !decimal.TryParse(cells[2], NumberStyles.Number, culture, out var rate) || rate <= 0)
+            {
+                errors.Add($"line {number}", Text.Get("Validation.RateLine", number));
+                continue;
+            }
+            rows[(currency!, date)] = rate;
+        }
+        if (rows.Count == 0 && !errors.Any) errors.Add("file", Text.Get("Validation.Required"));
+        errors.ThrowIfAny();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var currencies = rows.Keys.Select(k => k.Item1).Distinct().ToList();
+        var existing = await db.ExchangeRates.Where(r => currencies.Contains(r.Currency)).ToListAsync(ct);
+        foreach (var ((currency, date), rate) in rows)
+        {
+            var row = existing.FirstOrDefault(r => r.Currency == currency && r.Date == date)
+                ?? db.ExchangeRates.Add(new ExchangeRate { Currency = currency, Date = date, CreatedAt = clock.GetUtcNow() }).Entity;
+            row.Rate = rate;
+        }
+        await db.SaveChangesAsync(ct);
+        return rows.Count;
+    }
+
     /// <summary>The amount in the base currency at the rate of <paramref name="date"/> (or the latest before it).</summary>
     public async Task<Converted> ToBaseAsync(Money amount, DateOnly date, CancellationToken ct = default)
     {

@@ -67,6 +67,11 @@ public static class ApiEndpoints
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));
         rates.MapPost("", async (HttpContext http, ExchangeRateService s, CancellationToken ct) =>
             TypedResults.Ok(await s.SetAsync(await JsonBody.ReadAsync<ExchangeRateInput>(http, null), ct)));
+        rates.MapPost("/import", async (HttpRequest request, ExchangeRateService s, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            return TypedResults.Ok(new { imported = await s.ImportCsvAsync(reader, ct) });
+        }).Accepts<string>("text/csv");
         rates.MapGet("/convert", async (decimal amount, string currency, DateOnly date, ExchangeRateService s, CancellationToken ct) =>
             TypedResults.Ok(await s.ToBaseAsync(new Money(amount, currency.Trim().ToUpperInvariant()), date, ct)));
 

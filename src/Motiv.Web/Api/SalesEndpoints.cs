@@ -6,6 +6,13 @@ namespace Motiv.Web.Api;
 /// <summary>The sales part of /api/v1: leads, pipelines, deals, price lists, quotes, orders, forecast, company settings.</summary>
 public static class SalesEndpoints
 {
+    /// <summary>The quote PDF as a download, for API clients and (with the sign-in cookie) for the browser.</summary>
+    public static async Task<IResult> DownloadPdfAsync(Guid id, QuotePdf pdf, CancellationToken ct)
+    {
+        var (content, name) = await pdf.RenderAsync(id, ct);
+        return TypedResults.File(content, "application/pdf", name);
+    }
+
     public static void MapSalesApi(this RouteGroupBuilder api)
     {
         api.MapRecordEndpoints("leads", new RecordApiSpec<LeadQuery, LeadListItem, LeadInput, LeadDto>(
@@ -71,11 +78,7 @@ public static class SalesEndpoints
             QuoteService.ToInput, q => (q.Id, q.Version)));
         var quotes = api.MapGroup("/quotes").WithTags("quotes");
         quotes.MapGet("/{id:guid}/revisions", async (Guid id, QuoteService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.RevisionsAsync(id, ct) }));
-        quotes.MapGet("/{id:guid}/pdf", async (Guid id, QuotePdf pdf, CancellationToken ct) =>
-        {
-            var (content, name) = await pdf.RenderAsync(id, ct);
-            return TypedResults.File(content, "application/pdf", name);
-        });
+        quotes.MapGet("/{id:guid}/pdf", DownloadPdfAsync);
         quotes.MapPost("/{id:guid}/order", async (Guid id, HttpContext http, OrderService s, CancellationToken ct) =>
         {
             var order = await s.CreateFromQuoteAsync(id, Etags.Parse(http.Request.Headers.IfMatch), ct);
