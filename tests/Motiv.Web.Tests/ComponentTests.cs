@@ -38,7 +38,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLocalization();
-        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService) })
+        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -188,5 +188,39 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
     {
         await _ctx.DisposeAsync();
         await _scope.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_board_shows_column_totals_marks_rotting_deals_and_a_drop_moves_a_deal()
+    {
+        UseCulture("de-DE");
+        var w = await RenderAsAsync(w => w.SalesA);
+        var tag = "brett" + Guid.CreateVersion7().ToString("N")[^6..];
+        var deals = _ctx.Services.GetRequiredService<Core.Sales.DealService>();
+        var pipeline = (await _ctx.Services.GetRequiredService<Core.Sales.PipelineService>().ListAsync())[0];
+        var fresh = await deals.CreateAsync(new Core.Sales.DealInput { Title = "Frisch", Amount = 1000, PipelineId = pipeline.Id, Tags = [tag] });
+        var old = await deals.CreateAsync(new Core.Sales.DealInput { Title = "Alt", Amount = 3000.5m, PipelineId = pipeline.Id, Tags = [tag], Probability = 50 });
+        await using (var sys = w.Factory.SystemDb())
+            await sys.Deals.Where(d => d.Id == old.Id).ExecuteUpdateAsync(x => x.SetProperty(d => d.StageEnteredAt, w.Factory.Clock.GetUtcNow().AddDays(-30)));
+
+        var board = _ctx.Render<Components.Sales.DealBoard>();
+        board.WaitForAssertion(() => Assert.NotEmpty(board.FindAll("[data-testid=column-0]")));
+        board.Find("input[data-testid=filter-tag]").Change(tag);
+        board.WaitForAssertion(() => Assert.Equal("2", board.Find("[data-testid=column-0] [data-testid=column-count]").TextContent.Trim()));
+        var first = board.Find("[data-testid=column-0]");
+        Assert.Contains("4.000,50 EUR", first.QuerySelector("[data-testid=column-sum]")!.TextContent);
+        Assert.Contains("1.600,25 EUR", first.QuerySelector("[data-testid=column-weighted]")!.TextContent); // 10 % of 1,000 + 50 % of 3,000.50
+        var rotting = Assert.Single(board.FindAll("[data-testid=rotting]"));
+        Assert.Contains("30 Tagen", rotting.TextContent);
+
+        var second = pipeline.Stages[1];
+        var container = board.FindComponent<MudDropContainer<Core.Sales.DealCard>>();
+        await board.InvokeAsync(() => container.Instance.ItemDropped.InvokeAsync(new MudItemDropInfo<Core.Sales.DealCard>(
+            new Core.Sales.DealCard(fresh.Id, fresh.StageId, fresh.Title, null, new Money(1000, "EUR"), new Money(1000, "EUR"), 10, null, w.SalesA, false, 0, fresh.Version),
+            second.Id.ToString(), 0)));
+        board.WaitForAssertion(() => Assert.Equal("1", board.Find("[data-testid=column-1] [data-testid=column-count]").TextContent.Trim()));
+        Assert.Contains("250,00 EUR", board.Find("[data-testid=column-1] [data-testid=column-weighted]").TextContent);
+        Assert.Equal("1", board.Find("[data-testid=column-0] [data-testid=column-count]").TextContent.Trim());
+        Assert.Equal(second.Id, (await deals.GetAsync(fresh.Id)).StageId);
     }
 }
