@@ -190,7 +190,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
     public async Task<DealDto> GetAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ToDtoAsync(db, await Records.FindAsync(db.Deals.AsNoTracking().Include(d => d.Contacts), id, ct), ct);
+        return await ToDtoAsync(db, await Records.FindAsync(db.Deals.AsNoTracking().Include(d => d.Contacts).AsSplitQuery(), id, ct), ct);
     }
 
     public async Task<DealDto> CreateAsync(DealInput input, CancellationToken ct = default)
@@ -213,7 +213,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
     public async Task<DealDto> UpdateAsync(Guid id, long? expectedVersion, DealInput input, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var deal = await Records.FindForUpdateAsync(db, db.Deals.Include(d => d.Contacts), id, expectedVersion, ct);
+        var deal = await Records.FindForUpdateAsync(db, db.Deals.Include(d => d.Contacts).AsSplitQuery(), id, expectedVersion, ct);
         await ApplyAsync(db, deal, input, isNew: false, ct);
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(db, deal, ct);
