@@ -113,6 +113,8 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
             industry = "Maschinenbau", employees = 120, country = "DE", source = "referral", formSubmissions = 1,
         })), HttpStatusCode.Created);
         var leadId = lead.GetProperty("id").GetGuid();
+        var search = (await OkJsonAsync(await client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(lead.GetProperty("email").GetString()!)))).GetProperty("items");
+        Assert.Equal("lead", Assert.Single(search.EnumerateArray()).GetProperty("type").GetString());
         // Scoring: fit and engagement rules, with the reasons.
         Assert.Equal(15 + 10 + 15 + 10 + 10, lead.GetProperty("score").GetInt32());
         Assert.Contains(lead.GetProperty("scoreReasons").EnumerateArray(), r => r.GetProperty("labelDe").GetString() == "Branche Maschinenbau");
@@ -201,6 +203,11 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(633.30m + 9.80m, quote.GetProperty("vat").GetDecimal());
         Assert.Equal(4_116.18m, quote.GetProperty("gross").GetDecimal());
         Assert.Equal("Wartung Kühlanlage", quote.GetProperty("lines")[0].GetProperty("name").GetString());
+        // The global search finds a quote by its number, for those who may see it.
+        var found = (await OkJsonAsync(await client.GetAsync($"/api/v1/search?q={number}"))).GetProperty("items");
+        Assert.Contains(found.EnumerateArray(), h => h.GetProperty("id").GetGuid() == id && h.GetProperty("type").GetString() == "quote");
+        var hidden = (await OkJsonAsync(await w.Client(w.SalesB).GetAsync($"/api/v1/search?q={number}"))).GetProperty("items");
+        Assert.DoesNotContain(hidden.EnumerateArray(), h => h.GetProperty("id").GetGuid() == id);
 
         // Sent, then changed: the sent version is kept as revision 1.
         await OkJsonAsync(await client.PatchAsync($"/api/v1/quotes/{id}", new { status = "sent" }, "\"1\""));

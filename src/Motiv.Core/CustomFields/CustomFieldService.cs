@@ -31,7 +31,7 @@ public sealed record CustomFieldDto(Guid Id, string RecordType, string Key, stri
 /// </summary>
 public sealed partial class CustomFieldService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock)
 {
-    public static readonly IReadOnlyList<string> RecordTypesWithFields = [Organization.Type, Person.Type, Sales.Product.Type];
+    public static readonly IReadOnlyList<string> RecordTypesWithFields = [Organization.Type, Person.Type, Sales.Product.Type, Sales.Lead.Type, Sales.Deal.Type, Sales.Quote.Type, Sales.Order.Type];
 
     public async Task<IReadOnlyList<CustomFieldDto>> ListAsync(string? recordType = null, bool activeOnly = false, CancellationToken ct = default)
     {

@@ -22,7 +22,7 @@ internal static class SearchIndexer
         db.ChangeTracker.Entries<Record>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity)
-            .Where(r => r is Organization or Person)
+            .Where(r => r is Organization or Person or Sales.Lead or Sales.Deal or Sales.Quote or Sales.Order)
             .Select(r => db.Entry(r).State == EntityState.Deleted || r.DeletedAt is not null
                 ? new Work(r.Id, r.RecordType, null, null)
                 : Document(r))
@@ -42,6 +42,13 @@ internal static class SearchIndexer
                 body.AddRange([p.ExternalId, p.City]);
                 body.AddRange(p.Emails.Select(e => e.Address));
                 body.AddRange(p.Phones.SelectMany(n => SearchText.PhoneTerms(n.Number)));
+                break;
+            case Sales.Lead l:
+                body.AddRange([l.Email, l.VatId, l.City, l.Industry]);
+                if (l.Phone is not null) body.AddRange(SearchText.PhoneTerms(l.Phone));
+                break;
+            case Sales.Deal d:
+                body.Add(d.Competitor);
                 break;
         }
         return new Work(r.Id, r.RecordType, SearchText.Fold(r.DisplayName), SearchText.Fold(string.Join(' ', body.Where(s => !string.IsNullOrEmpty(s)))));

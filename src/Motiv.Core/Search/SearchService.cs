@@ -96,7 +96,15 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
             .Select(o => new SearchHit(Organization.Type, o.Id, o.Name, o.City)).ToListAsync(ct);
         var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id))
             .Select(p => new SearchHit(Person.Type, p.Id, p.FirstName + " " + p.LastName, p.PrimaryEmail ?? p.City)).ToListAsync(ct);
+        var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id))
+            .Select(l => new SearchHit(Sales.Lead.Type, l.Id, (l.FirstName == null ? "" : l.FirstName + " ") + l.LastName, l.CompanyName ?? l.Email)).ToListAsync(ct);
+        var deals = await db.Deals.AsNoTracking().Where(d => ids.Contains(d.Id))
+            .Select(d => new SearchHit(Sales.Deal.Type, d.Id, d.Title, db.Organizations.Where(o => o.Id == d.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
+        var quotes = await db.Quotes.AsNoTracking().Where(q => ids.Contains(q.Id))
+            .Select(q => new SearchHit(Sales.Quote.Type, q.Id, q.Number, db.Organizations.Where(o => o.Id == q.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
+            .Select(x => new SearchHit(Sales.Order.Type, x.Id, x.Number, db.Organizations.Where(o => o.Id == x.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-        return orgs.Concat(people).OrderBy(h => order[h.Id]).ToList();
+        return orgs.Concat(people).Concat(leads).Concat(deals).Concat(quotes).Concat(orders).OrderBy(h => order[h.Id]).ToList();
     }
 }
