@@ -78,6 +78,11 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
         var error = (await wrong.ReadJsonAsync()).GetProperty("errors").GetProperty("stageId")[0].GetString();
         Assert.Contains("another pipeline", error);
+        var german = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/deals/{dealId}") { Content = Api.Json(new { stageId = StageId(other, "open") }) };
+        german.Headers.IfMatch.Add(EntityTagHeaderValue.Parse("\"2\""));
+        german.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("de"));
+        var germanError = await (await client.SendAsync(german)).ReadJsonAsync();
+        Assert.Equal("Diese Phase gehört zu einer anderen Pipeline.", germanError.GetProperty("errors").GetProperty("stageId")[0].GetString());
         Assert.Equal(before, await w.Factory.FingerprintAsync());
 
         // Won: closed with a date, 100 %.

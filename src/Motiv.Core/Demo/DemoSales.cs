@@ -48,6 +48,18 @@ internal static class DemoSales
             }
         }
 
+        // The letterhead printed on quotes.
+        db.Settings.Add(new SettingRow
+        {
+            Key = SettingsService.CompanyKey, UpdatedAt = now,
+            Value = JsonColumn.Serialize(new CompanyProfile
+            {
+                Name = "Motiv Demo GmbH", Street = "Hafenstraße 12", PostalCode = "20457", City = "Hamburg", Country = "DE", Phone = "+49 40 1234560",
+                Email = "vertrieb@motiv.demo", Website = "https://motiv.demo", VatId = "DE136695976", TaxNumber = "22/123/45678", Register = "Amtsgericht Hamburg HRB 123456",
+                ManagingDirectors = "Anna Admin", BankName = "Hamburger Sparkasse", Iban = "DE89370400440532013000", Bic = "HASPDEHHXXX",
+            }),
+        });
+
         // Products
         var products = new List<(Product Product, int Category)>();
         for (var c = 0; c < Categories.Length; c++)
