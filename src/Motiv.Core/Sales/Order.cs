@@ -46,6 +46,9 @@ public sealed record OrderInput : ISalesDocumentInput
     public string? Language { get; set; }
     public DateOnly? OrderDate { get; set; }
     public OrderStatus? Status { get; set; }
+
+    /// <summary>Where lines without a unit price take theirs from; not stored (the lines keep the prices).</summary>
+    public Guid? PriceListId { get; set; }
     public List<LineInput>? Lines { get; set; }
     public string? Notes { get; set; }
     public List<string>? Tags { get; set; }
@@ -162,7 +165,9 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
         if (!isNew && order.OrderDate.Year != order.Year) errors.Add("orderDate", Text.Get("Validation.SameYear", order.Year));
         order.Status = input.Status ?? OrderStatus.Open;
         if (!Enum.IsDefined(order.Status)) errors.Add("status", Text.Get("Validation.Choice"));
-        await SalesDocuments.ApplyAsync(db, errors, order, input, order.OrderDate, null, options.Value, isNew, ct);
+        if (input.PriceListId is { } listId && !await db.PriceLists.AnyAsync(p => p.Id == listId, ct))
+            errors.Add("priceListId", Text.Get("Validation.UnknownPriceList"));
+        await SalesDocuments.ApplyAsync(db, errors, order, input, order.OrderDate, input.PriceListId, options.Value, isNew, ct);
         errors.ThrowIfAny();
         var rates = await RateTable.LoadAsync(db, options.Value.BaseCurrency, ct);
         var converted = rates.Convert(new Money(order.Net, order.Currency), order.OrderDate)!;
