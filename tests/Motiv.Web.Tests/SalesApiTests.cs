@@ -85,6 +85,11 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal("Diese Phase gehört zu einer anderen Pipeline.", germanError.GetProperty("errors").GetProperty("stageId")[0].GetString());
         Assert.Equal(before, await w.Factory.FingerprintAsync());
 
+        // The board's filters can be kept as a saved view of deals; a filter deals do not have is refused by name.
+        await OkJsonAsync(await client.PostAsync("/api/v1/views", Api.Json(new { recordType = "deal", name = Api.Unique("Meine"), filters = new { pipelineId, tag, status = "open" } })), HttpStatusCode.Created);
+        var badView = await client.PostAsync("/api/v1/views", Api.Json(new { recordType = "deal", name = Api.Unique("X"), filters = new { city = "Hamburg" } }));
+        Assert.True((await badView.ReadJsonAsync()).GetProperty("errors").TryGetProperty("filters.city", out _));
+
         // Won: closed with a date, 100 %.
         var won = await OkJsonAsync(await client.PatchAsync($"/api/v1/deals/{dealId}", new { stageId = StageId(pipeline, "won") }, "\"2\""));
         Assert.Equal("won", won.GetProperty("status").GetString());

@@ -6,6 +6,7 @@ using Motiv.Core.Common;
 using Motiv.Core.CustomFields;
 using Motiv.Core.Customers;
 using Motiv.Core.Data;
+using Motiv.Core.Views;
 
 namespace Motiv.Core.Sales;
 
@@ -119,6 +120,22 @@ public sealed record DealListItem(Guid Id, string Title, Guid? OrganizationId, s
 
 public sealed record DealQuery
 {
+    /// <summary>The filter names a saved view may hold, as in the API's query string.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = ["q", "pipelineId", "stageId", "status", "organizationId", "ownerId", "teamId", "closeFrom", "closeTo", "tag"];
+
+    public Dictionary<string, string> ToFilters() => ViewFilters.Build(
+        ("q", Q), ("pipelineId", PipelineId?.ToString()), ("stageId", StageId?.ToString()), ("status", Status is { } s ? ViewFilters.Name(s) : null),
+        ("organizationId", OrganizationId?.ToString()), ("ownerId", OwnerId?.ToString()), ("teamId", TeamId?.ToString()),
+        ("closeFrom", CloseFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("closeTo", CloseTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("tag", Tag));
+
+    public static DealQuery FromFilters(IReadOnlyDictionary<string, string> f) => new()
+    {
+        Q = f.GetValueOrDefault("q"), PipelineId = ViewFilters.Id(f, "pipelineId"), StageId = ViewFilters.Id(f, "stageId"), Status = ViewFilters.Enum<DealStatus>(f, "status"),
+        OrganizationId = ViewFilters.Id(f, "organizationId"), OwnerId = ViewFilters.Id(f, "ownerId"), TeamId = ViewFilters.Id(f, "teamId"),
+        CloseFrom = f.TryGetValue("closeFrom", out var from) && DateOnly.TryParse(from, CultureInfo.InvariantCulture, out var a) ? a : null,
+        CloseTo = f.TryGetValue("closeTo", out var to) && DateOnly.TryParse(to, CultureInfo.InvariantCulture, out var b) ? b : null, Tag = f.GetValueOrDefault("tag"),
+    };
+
     public string? Q { get; set; }
     public Guid? PipelineId { get; set; }
     public Guid? StageId { get; set; }

@@ -6,6 +6,7 @@ using Motiv.Core.CustomFields;
 using Motiv.Core.Customers;
 using Motiv.Core.Data;
 using Motiv.Core.Search;
+using Motiv.Core.Views;
 
 namespace Motiv.Core.Sales;
 
@@ -193,6 +194,18 @@ public sealed record LeadListItem(Guid Id, string DisplayName, string? CompanyNa
 
 public sealed record LeadQuery : ICustomFieldQuery<LeadQuery>
 {
+    /// <summary>The filter names a saved view may hold (besides cf.*), as in the API's query string.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = ["q", "status", "source", "ownerId", "tag"];
+
+    public Dictionary<string, string> ToFilters() => ViewFilters.Build(
+        ("q", Q), ("status", Status is { } s ? ViewFilters.Name(s) : null), ("source", Source is { } o ? ViewFilters.Name(o) : null), ("ownerId", OwnerId?.ToString()), ("tag", Tag), CustomFields);
+
+    public static LeadQuery FromFilters(IReadOnlyDictionary<string, string> f) => new LeadQuery
+    {
+        Q = f.GetValueOrDefault("q"), Status = ViewFilters.Enum<LeadStatus>(f, "status"), Source = ViewFilters.Enum<LeadSource>(f, "source"),
+        OwnerId = ViewFilters.Id(f, "ownerId"), Tag = f.GetValueOrDefault("tag"),
+    }.WithCustomFields(ViewFilters.CustomFields(f));
+
     public string? Q { get; set; }
     public LeadStatus? Status { get; set; }
     public LeadSource? Source { get; set; }

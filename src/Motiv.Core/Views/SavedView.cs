@@ -79,6 +79,8 @@ public sealed class ViewService(IDbContextFactory<MotivDbContext> dbFactory, ICu
                 ["name", "roles", "industry", "city", "country", "email", "phone", "tags", "updatedAt"]),
             [Person.Type] = (PersonQuery.FilterNames, PersonService.Sorts.Names,
                 ["lastName", "firstName", "academicTitle", "email", "phone", "city", "tags", "updatedAt"]),
+            [Sales.Deal.Type] = (Sales.DealQuery.FilterNames, Sales.DealService.Sorts.Names, []),
+            [Sales.Lead.Type] = (Sales.LeadQuery.FilterNames, Sales.LeadService.Sorts.Names, []),
         };
 
     private AccessScope Scope => currentUser.Scope;
