@@ -38,7 +38,9 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLocalization();
-        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService) })
+        foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService),
+                     typeof(Core.Sales.LeadService), typeof(Core.Sales.QuoteService), typeof(Core.Sales.OrderService), typeof(Core.Sales.ProductService), typeof(Core.Sales.PriceListService),
+                     typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(TimeProvider), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -222,5 +224,37 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         Assert.Contains("250,00 EUR", board.Find("[data-testid=column-1] [data-testid=column-weighted]").TextContent);
         Assert.Equal("1", board.Find("[data-testid=column-0] [data-testid=column-count]").TextContent.Trim());
         Assert.Equal(second.Id, (await deals.GetAsync(fresh.Id)).StageId);
+    }
+
+    public static TheoryData<string> SalesPages => new(["LeadList", "DealList", "DealBoard", "QuoteList", "OrderList", "ProductList", "ForecastPage", "SalesSettings"]);
+
+    [Theory, MemberData(nameof(SalesPages))]
+    public async Task Every_sales_page_renders_its_data_for_an_administrator(string page)
+    {
+        UseCulture("de-DE");
+        var w = await RenderAsAsync(w => w.Admin);
+        var pipeline = (await _ctx.Services.GetRequiredService<Core.Sales.PipelineService>().ListAsync())[0];
+        var org = await _ctx.Services.GetRequiredService<OrganizationService>().CreateAsync(new OrganizationInput { Name = "Seitenkunde GmbH" });
+        await _ctx.Services.GetRequiredService<Core.Sales.DealService>().CreateAsync(new Core.Sales.DealInput { Title = "Seitendeal", Amount = 1234, PipelineId = pipeline.Id, OrganizationId = org.Id, ExpectedCloseDate = new DateOnly(2026, 12, 1) });
+        await _ctx.Services.GetRequiredService<Core.Sales.LeadService>().CreateAsync(new Core.Sales.LeadInput { LastName = "Seitenlead", CompanyName = "Seiten AG" });
+        var quote = await _ctx.Services.GetRequiredService<Core.Sales.QuoteService>().CreateAsync(new Core.Sales.QuoteInput
+        {
+            OrganizationId = org.Id, Status = Core.Sales.QuoteStatus.Accepted, Lines = [new Core.Sales.LineInput(null, "Beratung", null, "Tag", 2, 1000, null, 19)],
+        });
+        await _ctx.Services.GetRequiredService<Core.Sales.OrderService>().CreateFromQuoteAsync(quote.Id, quote.Version);
+        var type = typeof(Components.Sales.DealBoard).Assembly.GetTypes().Single(t => t.Name == page && typeof(IComponent).IsAssignableFrom(t));
+        var rendered = _ctx.Render(b => { b.OpenComponent(0, type); b.CloseComponent(); });
+        rendered.WaitForAssertion(() => Assert.NotEmpty(rendered.FindAll("h1")));
+        var expected = page switch
+        {
+            "LeadList" => "Seitenlead",
+            "DealList" or "DealBoard" => "Seitendeal",
+            "QuoteList" => quote.Number,
+            "OrderList" => "AB-2026-",
+            "ProductList" => "Artikelnummer",
+            "ForecastPage" => "2026-12",
+            _ => "Briefkopf",
+        };
+        rendered.WaitForAssertion(() => Assert.Contains(expected, rendered.Markup));
     }
 }
