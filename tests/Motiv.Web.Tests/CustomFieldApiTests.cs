@@ -109,7 +109,7 @@ public sealed class CustomFieldApiTests(ApiWorld worlds) : IClassFixture<ApiWorl
         await using (var sys = w.Factory.SystemDb()) Assert.False(sys.CustomFieldDefinitions.Any(f => f.Key == "sneaky"));
         Assert.Equal(before, await w.Factory.FingerprintAsync());
 
-        var bad = await w.Client(w.Admin).PostAsync("/api/v1/custom-fields", Api.Json(new { recordType = "deal", key = "Bad Key", labelEn = "", labelDe = "X", type = "choice" }));
+        var bad = await w.Client(w.Admin).PostAsync("/api/v1/custom-fields", Api.Json(new { recordType = "invoice", key = "Bad Key", labelEn = "", labelDe = "X", type = "choice" }));
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         foreach (var field in new[] { "recordType", "key", "labelEn", "options" }) Assert.True(errors.TryGetProperty(field, out _), field);
 
