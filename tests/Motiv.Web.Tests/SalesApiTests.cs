@@ -164,6 +164,14 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var converted = await OkJsonAsync(await client.GetAsync($"/api/v1/leads/{leadId}"));
         Assert.Equal("converted", converted.GetProperty("status").GetString());
 
+        // A second lead linked to the same company, and one whose company is new (country but no city), convert as well.
+        var colleague = await OkJsonAsync(await client.PostAsync("/api/v1/leads", Api.Json(new { firstName = "Tom", lastName = "Kühn", companyName = company, status = "qualified" })), HttpStatusCode.Created);
+        var second = await OkJsonAsync(await client.PostAsync($"/api/v1/leads/{colleague.GetProperty("id").GetGuid()}/convert", Api.Json(new { organizationId = existingOrg })));
+        Assert.Equal(existingOrg, second.GetProperty("organizationId").GetGuid());
+        var newcomer = await OkJsonAsync(await client.PostAsync("/api/v1/leads", Api.Json(new { firstName = "Ina", lastName = "Neu", companyName = Api.Unique("Neufirma"), country = "AT", status = "qualified" })), HttpStatusCode.Created);
+        var third = await OkJsonAsync(await client.PostAsync($"/api/v1/leads/{newcomer.GetProperty("id").GetGuid()}/convert", Api.Json(new { })));
+        Assert.NotEqual(existingOrg, third.GetProperty("organizationId").GetGuid());
+
         before = await w.Factory.FingerprintAsync();
         var again = await client.PostAsync($"/api/v1/leads/{leadId}/convert", Api.Json(new { }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
@@ -334,6 +342,44 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var errors = (await badLogo.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("logo", out _) && errors.TryGetProperty("iban", out _));
         Assert.Equal(before2, await w.Factory.FingerprintAsync());
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task A_colleague_who_may_not_see_the_organisation_does_not_clear_it_and_used_stages_stay(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var owner = w.Client(w.SalesA);
+        var (privateOrg, _) = await owner.CreateOrganizationAsync(new { name = Api.Unique("Privat GmbH"), visibility = "private" });
+        var pipeline = await DefaultPipelineAsync(owner);
+        var deal = await OkJsonAsync(await owner.PostAsync("/api/v1/deals", Api.Json(new
+        {
+            title = "Team-Deal", organizationId = privateOrg, amount = 100, pipelineId = pipeline.GetProperty("id").GetGuid(), visibility = "team",
+        })), HttpStatusCode.Created);
+        var id = deal.GetProperty("id").GetGuid();
+        var seen = await OkJsonAsync(await w.Client(w.SalesA2).GetAsync($"/api/v1/deals/{id}"));
+        Assert.Equal(JsonValueKind.Null, seen.GetProperty("organizationId").ValueKind);
+        await OkJsonAsync(await w.Client(w.SalesA2).PatchAsync($"/api/v1/deals/{id}", new { notes = "Angerufen", stageId = StageId(pipeline, "Bedarfsanalyse") }, "\"1\""));
+        Assert.Equal(privateOrg, (await OkJsonAsync(await owner.GetAsync($"/api/v1/deals/{id}"))).GetProperty("organizationId").GetGuid());
+
+        // A stage a deal once stood in cannot be removed (its history names it); it can be deactivated.
+        var admin = w.Client(w.Admin);
+        var created = await OkJsonAsync(await admin.PostAsync("/api/v1/pipelines", Api.Json(new
+        {
+            nameDe = Api.Unique("Kurz"), nameEn = "Short",
+            stages = new object[] { new { nameDe = "Eins", nameEn = "One" }, new { nameDe = "Zwei", nameEn = "Two" }, new { nameDe = "Gewonnen", nameEn = "Won", kind = "won" }, new { nameDe = "Verloren", nameEn = "Lost", kind = "lost" } },
+        })), HttpStatusCode.Created);
+        var pid = created.GetProperty("id").GetGuid();
+        var d = await OkJsonAsync(await owner.PostAsync("/api/v1/deals", Api.Json(new { title = "Durchläufer", amount = 1, pipelineId = pid })), HttpStatusCode.Created);
+        await OkJsonAsync(await owner.PatchAsync($"/api/v1/deals/{d.GetProperty("id").GetGuid()}", new { stageId = StageId(created, "Zwei") }, "\"1\""));
+        var stages = created.GetProperty("stages").EnumerateArray().ToList();
+        var before = await w.Factory.FingerprintAsync();
+        var remove = await admin.PatchAsync($"/api/v1/pipelines/{pid}", new
+        {
+            stages = stages.Skip(1).Select(x => new { id = x.GetProperty("id").GetGuid(), nameDe = x.GetProperty("nameDe").GetString(), nameEn = x.GetProperty("nameEn").GetString(), kind = x.GetProperty("kind").GetString() }),
+        }, null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, remove.StatusCode);
+        Assert.True((await remove.ReadJsonAsync()).GetProperty("errors").TryGetProperty("stages", out _));
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
     }
 
     private static string PdfText(byte[] pdf)

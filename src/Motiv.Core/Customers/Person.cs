@@ -45,7 +45,7 @@ public sealed class Employment : IRecordPart
     string IRecordPart.AuditField => "employments";
     string IRecordPart.Describe() => ToString();
 
-    public Guid Id { get; set; }
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PersonId { get; set; }
     public Guid OrganizationId { get; set; }
     public string? Position { get; set; }

@@ -181,10 +181,11 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
         if (query.Status is { } status) q = q.Where(d => d.Status == status);
         if (query.OrganizationId is { } org) q = q.Where(d => d.OrganizationId == org);
         return await Paging.PageAsync(q, Sorts, query.Sort, query.Cursor, query.Limit,
-            d => new DealListItem(d.Id, d.Title, d.OrganizationId,
+            d => new DealListItem(d.Id, d.Title,
+                db.Organizations.Where(o => o.Id == d.OrganizationId).Select(o => (Guid?)o.Id).FirstOrDefault(),
                 db.Organizations.Where(o => o.Id == d.OrganizationId).Select(o => o.Name).FirstOrDefault(),
                 d.Amount, d.Currency, d.ExpectedCloseDate, d.PipelineId, d.StageId,
-                d.Probability ?? db.Stages.Where(s => s.Id == d.StageId).Select(s => s.Probability).FirstOrDefault(),
+                db.Stages.Where(s => s.Id == d.StageId).Select(s => s.Kind != StageKind.Open ? s.Probability : d.Probability ?? s.Probability).FirstOrDefault(),
                 d.Status, d.StageEnteredAt, TagList.FromStored(d.Tags), d.OwnerId, d.UpdatedAt, d.Version), ct);
     }
 
@@ -286,7 +287,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
             var unconverted = new List<string>();
             foreach (var s in sums.Where(x => x.StageId == stage.Id))
             {
-                var weightedRaw = s.Sum * (s.Probability ?? stage.Probability) / 100m;
+                var weightedRaw = s.Sum * Effective(stage, s.Probability) / 100m;
                 if (rates.Convert(new Money(s.Sum, s.Currency), today) is { } total && rates.Convert(new Money(weightedRaw, s.Currency), today) is { } w)
                 {
                     sum += total.Base.Amount;
@@ -298,7 +299,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
             {
                 var days = (int)(now - c.StageEnteredAt).TotalDays;
                 return new DealCard(c.Id, c.StageId, c.Title, c.Org, new Money(c.Amount, c.Currency), rates.Convert(new Money(c.Amount, c.Currency), today)?.Base,
-                    c.Probability ?? stage.Probability, c.ExpectedCloseDate, c.OwnerId,
+                    Effective(stage, c.Probability), c.ExpectedCloseDate, c.OwnerId,
                     stage.Kind == StageKind.Open && stage.RottingDays is { } rot && days > rot, days, c.Version);
             }).ToList();
             columns.Add(new BoardColumn(stageDto, sums.Where(x => x.StageId == stage.Id).Sum(x => x.Count),
@@ -306,6 +307,9 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
         }
         return new Board(pipelineDto, columns, today, rates.BaseCurrency);
     }
+
+    /// <summary>A closed deal counts at its stage's 100 % or 0 %; an open one at its own probability, else the stage's.</summary>
+    private static int Effective(Stage stage, int? own) => stage.Kind != StageKind.Open ? stage.Probability : own ?? stage.Probability;
 
     internal async Task ApplyAsync(MotivDbContext db, Deal deal, DealInput input, bool isNew, CancellationToken ct)
     {
@@ -315,7 +319,8 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
         deal.Title = errors.Required("title", input.Title, 200);
         if (input.OrganizationId is { } org && org != deal.OrganizationId && !await db.Organizations.AnyAsync(o => o.Id == org, ct))
             errors.Add("organizationId", Text.Get("Validation.UnknownOrganization"));
-        deal.OrganizationId = input.OrganizationId;
+        // A reader who may not see the organisation got null for it: their save keeps it rather than clearing it.
+        if (input.OrganizationId is not null || isNew || !await Hidden.IsHiddenAsync(db.Organizations, deal.OrganizationId, ct)) deal.OrganizationId = input.OrganizationId;
         var currency = input.Currency?.Trim().ToUpperInvariant() ?? options.Value.BaseCurrency;
         if (!Money.IsKnownCurrency(currency)) errors.Add("currency", Text.Get("Validation.Currency"));
         else if (currency != deal.Currency || isNew) await RateTable.RequireAsync(db, errors, "currency", currency, today, options.Value.BaseCurrency, ct);
@@ -405,7 +410,7 @@ public sealed class DealService(IDbContextFactory<MotivDbContext> dbFactory, IOp
         return new DealDto(d.Id, d.Title, orgName is null ? null : d.OrganizationId, orgName,
             d.Contacts.Where(c => people.ContainsKey(c.PersonId)).Select(c => new DealContactDto(c.PersonId, $"{people[c.PersonId].FirstName} {people[c.PersonId].LastName}", c.Role)).ToList(),
             d.Amount, d.Currency, d.ExpectedCloseDate, d.PipelineId, d.StageId, Text.IsGerman ? stage.NameDe : stage.NameEn, d.StageEnteredAt,
-            d.Probability, d.Probability ?? stage.Probability, d.Status, d.ClosedAt, d.LostReason, d.Competitor, d.Notes,
+            d.Probability, Effective(stage, d.Probability), d.Status, d.ClosedAt, d.LostReason, d.Competitor, d.Notes,
             d.Status == DealStatus.Open && stage.RottingDays is { } rot && days > rot, d.LeadId, LineItems.ToDtos(d.Lines),
             TagList.FromStored(d.Tags), d.OwnerId, d.TeamId, d.Visibility, d.CreatedAt, d.UpdatedAt, d.Version, values.GetValueOrDefault(d.Id) ?? []);
     }

@@ -61,6 +61,10 @@ public sealed class ForecastService(IDbContextFactory<MotivDbContext> dbFactory,
         var to = query.To ?? new DateOnly(today.Year, 12, 31);
         if (to < from) throw ValidationException.ForQuery("to", Text.Get("Validation.DateOrder"));
         if (to.DayNumber - from.DayNumber > 3660) throw ValidationException.ForQuery("to", Text.Get("Validation.Range", 1, 10));
+        // Whole periods: the range widens to the first and last month (or quarter) it touches, so every period is complete.
+        var step = quarterly ? 3 : 1;
+        from = new DateOnly(from.Year, (from.Month - 1) / step * step + 1, 1);
+        to = new DateOnly(to.Year, (to.Month - 1) / step * step + 1, 1).AddMonths(step).AddDays(-1);
         var rates = await RateTable.LoadAsync(db, options.Value.BaseCurrency, ct);
         var unconverted = new HashSet<string>(StringComparer.Ordinal);
 
@@ -101,9 +105,9 @@ public sealed class ForecastService(IDbContextFactory<MotivDbContext> dbFactory,
         var quotas = await quotaQuery.ToListAsync(ct);
 
         var periods = new List<ForecastPeriod>();
-        for (var start = new DateOnly(from.Year, quarterly ? (from.Month - 1) / 3 * 3 + 1 : from.Month, 1); start <= to; start = start.AddMonths(quarterly ? 3 : 1))
+        for (var start = from; start <= to; start = start.AddMonths(step))
         {
-            var end = start.AddMonths(quarterly ? 3 : 1).AddDays(-1);
+            var end = start.AddMonths(step).AddDays(-1);
             bool In(DateOnly d) => d >= start && d <= end;
             var label = quarterly ? $"{start.Year}-Q{(start.Month - 1) / 3 + 1}" : $"{start.Year}-{start.Month:00}";
             periods.Add(new ForecastPeriod(label, start, end,

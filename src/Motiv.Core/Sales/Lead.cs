@@ -406,7 +406,7 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
             {
                 Name = lead.CompanyName, Industry = lead.Industry, Website = lead.Website, VatId = lead.VatId, Tags = [.. TagList.FromStored(lead.Tags)],
                 Roles = [OrganizationRoles.Prospect],
-                Addresses = lead.City is not null || lead.Country is not null ? [new PostalAddress("", "", lead.City ?? "", lead.Country ?? "DE")] : [],
+                Addresses = lead.City is not null ? [new PostalAddress("", "", lead.City, lead.Country ?? "DE")] : [],
                 OwnerId = lead.OwnerId, TeamId = lead.TeamId, Visibility = lead.Visibility,
             }, isNew: true, ct));
             db.Organizations.Add(org);
@@ -478,6 +478,8 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
     public async Task<ScoringRuleDto> SaveRuleAsync(Guid? id, ScoringRuleInput input, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The rule and the scores it changes are saved together or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!db.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
         var rule = id is { } existing
             ? await db.LeadScoringRules.FirstOrDefaultAsync(r => r.Id == existing, ct) ?? throw new NotFoundException("scoringRule", existing)
@@ -502,6 +504,7 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
         errors.ThrowIfAny();
         await db.SaveChangesAsync(ct);
         await RescoreAllAsync(db, ct);
+        await transaction.CommitAsync(ct);
         return ToDto(rule);
     }
 
@@ -534,9 +537,13 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
     private static async Task<LeadDto> ToDtoAsync(MotivDbContext db, Lead l, CancellationToken ct)
     {
         var values = await CustomFieldService.ValuesAsync(db, [l.Id], ct);
+        // What the lead became is linked only where the reader may see it.
+        var personId = l.PersonId is { } p && await db.People.AnyAsync(x => x.Id == p, ct) ? l.PersonId : null;
+        var organizationId = l.OrganizationId is { } o && await db.Organizations.AnyAsync(x => x.Id == o, ct) ? l.OrganizationId : null;
+        var dealId = l.DealId is { } d && await db.Deals.AnyAsync(x => x.Id == d, ct) ? l.DealId : null;
         return new LeadDto(l.Id, l.Salutation, l.FirstName, l.LastName, l.DisplayName, l.Email, l.Phone, l.CompanyName, l.Position, l.Industry, l.Employees,
             l.Country, l.City, l.Website, l.VatId, l.Source, l.Status, l.DisqualifyReason, l.Notes, l.FormSubmissions, l.Interactions, l.Score, l.ScoreReasons,
-            l.ConvertedAt, l.PersonId, l.OrganizationId, l.DealId, TagList.FromStored(l.Tags), l.OwnerId, l.TeamId, l.Visibility, l.CreatedAt, l.UpdatedAt, l.Version,
+            l.ConvertedAt, personId, organizationId, dealId, TagList.FromStored(l.Tags), l.OwnerId, l.TeamId, l.Visibility, l.CreatedAt, l.UpdatedAt, l.Version,
             values.GetValueOrDefault(l.Id) ?? []);
     }
 }

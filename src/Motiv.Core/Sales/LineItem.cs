@@ -63,6 +63,8 @@ internal static class LineItems
         if (input.Count > 500) errors.Add("lines", Text.Get("Validation.MaxEntries", 500));
         var productIds = input.Where(l => l.ProductId is not null).Select(l => l.ProductId!.Value).Distinct().ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        // A line that keeps a product the user can no longer see (or that was deleted) keeps its snapshot.
+        var snapshots = lines.Where(l => l.ProductId is { } pid && !products.ContainsKey(pid)).GroupBy(l => l.ProductId!.Value).ToDictionary(g => g.Key, g => g.First());
         var prices = priceListId is { } listId
             ? await db.PriceListEntries.AsNoTracking().Where(e => e.PriceListId == listId && productIds.Contains(e.ProductId)).ToDictionaryAsync(e => e.ProductId, e => e.UnitPrice, ct)
             : [];
@@ -71,18 +73,21 @@ internal static class LineItems
         {
             var field = $"lines[{i}]";
             Product? product = null;
-            if (l.ProductId is { } pid && !products.TryGetValue(pid, out product)) errors.Add(field + ".productId", Text.Get("Validation.UnknownProduct"));
+            LineItem? snapshot = null;
+            if (l.ProductId is { } pid && !products.TryGetValue(pid, out product) && !snapshots.TryGetValue(pid, out snapshot))
+                errors.Add(field + ".productId", Text.Get("Validation.UnknownProduct"));
             var line = new LineItem
             {
                 RecordId = recordId,
                 Position = i + 1,
-                ProductId = product?.Id,
-                Sku = product?.Sku,
-                Name = errors.Required(field + ".name", l.Name is { Length: > 0 } ? l.Name : product is null ? null : language == "de" ? product.NameDe : product.NameEn, 200),
+                ProductId = product?.Id ?? snapshot?.ProductId,
+                Sku = product?.Sku ?? snapshot?.Sku,
+                Name = errors.Required(field + ".name", l.Name is { Length: > 0 } ? l.Name : product is null ? snapshot?.Name : language == "de" ? product.NameDe : product.NameEn, 200),
                 Description = errors.Optional(field + ".description", l.Description, 2000),
-                Unit = errors.Required(field + ".unit", l.Unit is { Length: > 0 } ? l.Unit : product?.Unit, 20),
-                Quantity = l.Quantity ?? 1,
-                DiscountPercent = l.DiscountPercent ?? 0,
+                Unit = errors.Required(field + ".unit", l.Unit is { Length: > 0 } ? l.Unit : product?.Unit ?? snapshot?.Unit, 20),
+                // Stored with 4 and 2 decimals: the net is computed from what is stored.
+                Quantity = Math.Round(l.Quantity ?? 1, 4, MidpointRounding.AwayFromZero),
+                DiscountPercent = Math.Round(l.DiscountPercent ?? 0, 2, MidpointRounding.AwayFromZero),
             };
             if (line.Quantity <= 0) errors.Add(field + ".quantity", Text.Get("Validation.Positive"));
             if (line.DiscountPercent is < 0 or > 100) errors.Add(field + ".discountPercent", Text.Get("Validation.Percent"));
@@ -91,7 +96,7 @@ internal static class LineItems
             else errors.Add(field + ".unitPrice", Text.Get(product is not null && priceListId is not null ? "Validation.NoListPrice" : "Validation.Required"));
             if (line.UnitPrice < 0) errors.Add(field + ".unitPrice", Text.Get("Validation.NotNegative"));
             line.UnitPrice = Math.Round(line.UnitPrice, 4, MidpointRounding.AwayFromZero);
-            var rate = l.VatRate ?? product?.VatRate;
+            var rate = l.VatRate ?? product?.VatRate ?? snapshot?.VatRate;
             if (rate is not { } r || !vatRates.Contains(r))
                 errors.Add(field + ".vatRate", Text.Get("Validation.VatRate", string.Join(", ", vatRates.Select(v => v + " %"))));
             else line.VatRate = r;

@@ -165,8 +165,13 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
         if (!isNew && order.OrderDate.Year != order.Year) errors.Add("orderDate", Text.Get("Validation.SameYear", order.Year));
         order.Status = input.Status ?? OrderStatus.Open;
         if (!Enum.IsDefined(order.Status)) errors.Add("status", Text.Get("Validation.Choice"));
-        if (input.PriceListId is { } listId && !await db.PriceLists.AnyAsync(p => p.Id == listId, ct))
-            errors.Add("priceListId", Text.Get("Validation.UnknownPriceList"));
+        if (input.PriceListId is { } listId)
+        {
+            var list = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == listId, ct);
+            if (list is null) errors.Add("priceListId", Text.Get("Validation.UnknownPriceList"));
+            else if (!list.IsValidOn(order.OrderDate)) errors.Add("priceListId", Text.Get("Validation.PriceListNotValid"));
+            else if ((input.Currency?.Trim().ToUpperInvariant() ?? options.Value.BaseCurrency) != list.Currency) errors.Add("priceListId", Text.Get("Validation.PriceListCurrency", list.Currency));
+        }
         await SalesDocuments.ApplyAsync(db, errors, order, input, order.OrderDate, input.PriceListId, options.Value, isNew, ct);
         errors.ThrowIfAny();
         var rates = await RateTable.LoadAsync(db, options.Value.BaseCurrency, ct);

@@ -116,7 +116,8 @@ public sealed class PipelineService(IDbContextFactory<MotivDbContext> dbFactory,
             errors.Add("stages", Text.Get("Validation.Stages"));
         var removed = pipeline.Stages.Except(kept).Select(s => s.Id).ToList();
         // A stage that deals stand in (or stood in) is retired, not removed, so their history keeps its name.
-        if (removed.Count > 0 && await db.Deals.IgnoreQueryFilters().AnyAsync(d => removed.Contains(d.StageId), ct))
+        if (removed.Count > 0 && (await db.Deals.IgnoreQueryFilters().AnyAsync(d => removed.Contains(d.StageId), ct)
+                || await db.DealStageChanges.AnyAsync(c => removed.Contains(c.StageId), ct)))
             errors.Add("stages", Text.Get("Validation.StageInUse"));
         foreach (var gone in pipeline.Stages.Except(kept).ToList()) pipeline.Stages.Remove(gone);
         foreach (var added in kept.Except(pipeline.Stages).ToList()) pipeline.Stages.Add(added);

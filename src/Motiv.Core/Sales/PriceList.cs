@@ -61,18 +61,16 @@ public sealed class PriceListService(IDbContextFactory<MotivDbContext> dbFactory
         var list = id is { } existing
             ? await db.PriceLists.Include(p => p.Entries).FirstOrDefaultAsync(p => p.Id == existing, ct) ?? throw new NotFoundException("priceList", existing)
             : db.PriceLists.Add(new PriceList()).Entity;
+        // The input is the whole list (the API merges a PATCH over the current one), so null clears a date.
         var errors = new FieldErrors();
-        list.Name = errors.Required("name", input.Name ?? (id is null ? null : list.Name), 100);
-        if (input.Currency is not null || id is null)
-        {
-            var currency = input.Currency?.Trim().ToUpperInvariant();
-            if (!Money.IsKnownCurrency(currency)) errors.Add("currency", Text.Get("Validation.Currency"));
-            else list.Currency = currency!;
-        }
-        if (id is null || input.ValidFrom is not null) list.ValidFrom = input.ValidFrom;
-        if (id is null || input.ValidTo is not null) list.ValidTo = input.ValidTo;
+        list.Name = errors.Required("name", input.Name, 100);
+        var currency = input.Currency?.Trim().ToUpperInvariant();
+        if (!Money.IsKnownCurrency(currency)) errors.Add("currency", Text.Get("Validation.Currency"));
+        else list.Currency = currency!;
+        list.ValidFrom = input.ValidFrom;
+        list.ValidTo = input.ValidTo;
         if (list.ValidFrom is { } f && list.ValidTo is { } t && t < f) errors.Add("validTo", Text.Get("Validation.DateOrder"));
-        if (input.IsActive is { } active) list.IsActive = active;
+        list.IsActive = input.IsActive ?? true;
         if (input.Entries is { } entries)
         {
             var ids = entries.Select(e => e.ProductId).Distinct().ToList();
@@ -92,6 +90,9 @@ public sealed class PriceListService(IDbContextFactory<MotivDbContext> dbFactory
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(db, list, ct);
     }
+
+    public static PriceListInput ToInput(PriceListDto l) =>
+        new(l.Name, l.Currency, l.ValidFrom, l.ValidTo, l.IsActive, l.Entries?.Select(e => new PriceEntryInput(e.ProductId, e.UnitPrice)).ToList());
 
     private static async Task<PriceListDto> ToDtoAsync(MotivDbContext db, PriceList list, CancellationToken ct)
     {

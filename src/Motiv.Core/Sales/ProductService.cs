@@ -87,6 +87,15 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
             p => new ProductListItem(p.Id, p.Sku, p.NameDe, p.NameEn, p.Category, p.Unit, p.VatRate, p.IsActive, p.Version), ct);
     }
 
+    /// <summary>The products with these ids that the user may see, as list items.</summary>
+    public async Task<IReadOnlyList<ProductListItem>> ItemsAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
+    {
+        var wanted = ids.Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Products.AsNoTracking().Where(p => wanted.Contains(p.Id))
+            .Select(p => new ProductListItem(p.Id, p.Sku, p.NameDe, p.NameEn, p.Category, p.Unit, p.VatRate, p.IsActive, p.Version)).ToListAsync(ct);
+    }
+
     public async Task<ProductDto> GetAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

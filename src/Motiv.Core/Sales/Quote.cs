@@ -132,7 +132,8 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
                 OrganizationId = input.OrganizationId ?? deal.OrganizationId,
                 Currency = input.Currency ?? deal.Currency,
                 Lines = input.Lines is { Count: > 0 } ? input.Lines : [.. deal.Lines.OrderBy(l => l.Position).Select(l => LineItems.ToInput(LineItems.ToDto(l)))],
-                PersonId = input.PersonId ?? await db.Set<DealContact>().Where(c => c.DealId == dealId).OrderBy(c => c.Role).Select(c => (Guid?)c.PersonId).FirstOrDefaultAsync(ct),
+                PersonId = input.PersonId ?? await db.Set<DealContact>().Where(c => c.DealId == dealId && db.People.Any(p => p.Id == c.PersonId))
+                    .OrderBy(c => c.Role).Select(c => (Guid?)c.PersonId).FirstOrDefaultAsync(ct),
             };
         }
         var quote = new Quote();
@@ -171,7 +172,19 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await Records.FindAsync(db.Quotes.AsNoTracking(), id, ct);
         var rows = await db.QuoteRevisions.AsNoTracking().Where(r => r.QuoteId == id).OrderByDescending(r => r.Revision).ToListAsync(ct);
-        return rows.Select(r => new QuoteRevisionDto(r.Revision, r.CreatedAt, r.CreatedById, JsonSerializer.Deserialize<QuoteDto>(r.Snapshot, JsonColumn.Options)!)).ToList();
+        var result = new List<QuoteRevisionDto>();
+        foreach (var r in rows)
+        {
+            // Names are looked up for the reader now, not taken from the snapshot: they may not see what its author saw.
+            var q = JsonSerializer.Deserialize<QuoteDto>(r.Snapshot, JsonColumn.Options)!;
+            var names = await SalesDocuments.NamesAsync(db, new Quote { OrganizationId = q.OrganizationId, PersonId = q.PersonId, DealId = q.DealId }, ct);
+            result.Add(new QuoteRevisionDto(r.Revision, r.CreatedAt, r.CreatedById, q with
+            {
+                OrganizationName = names.OrganizationName, PersonName = names.PersonName, DealTitle = names.DealTitle,
+                PersonId = names.PersonName is null ? null : q.PersonId, DealId = names.DealTitle is null ? null : q.DealId,
+            }));
+        }
+        return result;
     }
 
     public static QuoteInput ToInput(QuoteDto q) => new()
@@ -186,7 +199,9 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
     {
         var errors = new FieldErrors();
         var today = Today(db);
+        var dateBefore = quote.QuoteDate;
         quote.QuoteDate = input.QuoteDate ?? (isNew ? today : quote.QuoteDate);
+        if (!isNew && quote.QuoteDate.Year != quote.Year) errors.Add("quoteDate", Text.Get("Validation.SameYear", quote.Year));
         quote.ValidUntil = input.ValidUntil ?? quote.QuoteDate.AddDays(options.Value.QuoteValidityDays);
         if (quote.ValidUntil < quote.QuoteDate) errors.Add("validUntil", Text.Get("Validation.DateOrder"));
         PriceList? list = null;
@@ -194,7 +209,9 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
         {
             list = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == listId, ct);
             if (list is null) errors.Add("priceListId", Text.Get("Validation.UnknownPriceList"));
-            else if (!list.IsValidOn(quote.QuoteDate)) errors.Add("priceListId", Text.Get("Validation.PriceListNotValid"));
+            // Checked when chosen or when the date moves; a list that expired later does not lock the quote.
+            else if ((isNew || listId != quote.PriceListId || dateBefore != quote.QuoteDate) && !list.IsValidOn(quote.QuoteDate))
+                errors.Add("priceListId", Text.Get("Validation.PriceListNotValid"));
             input = input with { Currency = input.Currency ?? list?.Currency };
             if (list is not null && input.Currency?.Trim().ToUpperInvariant() != list.Currency) errors.Add("priceListId", Text.Get("Validation.PriceListCurrency", list.Currency));
         }

@@ -27,15 +27,29 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         return (Render(quote, company, address?.FirstOrDefault(), culture), name);
     }
 
+    /// <summary>Renders in the quote's language: texts, numbers, dates and country names follow <paramref name="culture"/>, not the reader's.</summary>
     internal static byte[] Render(QuoteDto quote, CompanyProfile company, Customers.PostalAddress? address, CultureInfo culture)
     {
+        var (previous, previousUi) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+        try
+        {
+            return Draw(quote, company, address, culture);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (previous, previousUi);
+        }
+    }
+
+    private static byte[] Draw(QuoteDto quote, CompanyProfile company, Customers.PostalAddress? address, CultureInfo culture)
+    {
         var de = culture.TwoLetterISOLanguageName == "de";
-        string T(string german, string english) => de ? german : english;
         string M(decimal amount) => amount.ToString("N2", culture) + " " + quote.Currency;
         string D(DateOnly date) => date.ToString(de ? "dd.MM.yyyy" : "d MMMM yyyy", culture);
 
         using var document = new PdfDocument();
-        document.Info.Title = $"{T("Angebot", "Quote")} {quote.Number}";
+        document.Info.Title = Text.Get("Quote.Title", quote.Number);
         document.Info.Author = company.Name;
         var regular = new XFont(FontSetup.Family, 9.5, XFontStyleEx.Regular);
         var small = new XFont(FontSetup.Family, 7.5, XFontStyleEx.Regular);
@@ -51,7 +65,7 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
             page = document.AddPage();
             page.Size = PdfSharp.PageSize.A4;
             gfx = XGraphics.FromPdfPage(page);
-            Footer(gfx, company, small, T);
+            Footer(gfx, company, small);
             y = 60;
         }
         void Line(string text, XFont font, double x = Left, double width = Right - Left, XStringFormat? format = null)
@@ -73,7 +87,7 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         var sender = string.Join(" · ", new[] { company.Name, company.Street, $"{company.PostalCode} {company.City}".Trim() }.Where(s => !string.IsNullOrWhiteSpace(s)));
         gfx.DrawString(sender, small, XBrushes.Gray, new XRect(Left, y, 260, 10), XStringFormats.TopLeft);
         y += 14;
-        foreach (var row in new[] { quote.OrganizationName, quote.PersonName is null ? null : T("z. Hd. ", "Attn. ") + quote.PersonName, address?.Street,
+        foreach (var row in new[] { quote.OrganizationName, quote.PersonName is null ? null : Text.Get("Pdf.Attention", quote.PersonName), address?.Street,
                      address is null ? null : $"{address.PostalCode} {address.City}".Trim(), address is null || address.Country == company.Country ? null : new RegionInfo(address.Country).DisplayName })
         {
             if (string.IsNullOrWhiteSpace(row)) continue;
@@ -83,9 +97,9 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         var infoTop = 100d;
         foreach (var (label, value) in new[]
                  {
-                     (T("Angebotsnummer", "Quote number"), quote.Revision > 1 ? $"{quote.Number} (Rev. {quote.Revision})" : quote.Number),
-                     (T("Datum", "Date"), D(quote.QuoteDate)),
-                     (T("Gültig bis", "Valid until"), D(quote.ValidUntil)),
+                     (Text.Get("Pdf.QuoteNumber"), quote.Revision > 1 ? $"{quote.Number} (Rev. {quote.Revision})" : quote.Number),
+                     (Text.Get("Field.quoteDate"), D(quote.QuoteDate)),
+                     (Text.Get("Field.validUntil"), D(quote.ValidUntil)),
                  })
         {
             gfx.DrawString(label, regular, XBrushes.Black, new XRect(360, infoTop, 90, 12), XStringFormats.TopLeft);
@@ -93,20 +107,33 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
             infoTop += 13;
         }
         y = Math.Max(y, infoTop) + 30;
-        Line($"{T("Angebot", "Quote")} {quote.Number}", title);
+        Line(Text.Get("Quote.Title", quote.Number), title);
         y += 28;
-        if (quote.Introduction is { } intro) y = Paragraph(gfx, intro, regular, y) + 8;
+        void Paragraph(string text, XFont font)
+        {
+            foreach (var row in Wrap(gfx, text, font, Right - Left).ToList())
+            {
+                if (y > PageBottom) NewPage();
+                Line(row, font);
+                y += 12;
+            }
+        }
+        if (quote.Introduction is { } intro)
+        {
+            Paragraph(intro, regular);
+            y += 8;
+        }
 
         // Line items
         var columns = new (string Label, double X, double Width, XStringFormat Format)[]
         {
-            (T("Pos.", "Item"), Left, 28, XStringFormats.TopLeft),
-            (T("Bezeichnung", "Description"), Left + 30, 190, XStringFormats.TopLeft),
-            (T("Menge", "Qty"), Left + 222, 60, XStringFormats.TopRight),
-            (T("Einzelpreis", "Unit price"), Left + 284, 72, XStringFormats.TopRight),
-            (T("Rabatt", "Disc."), Left + 358, 36, XStringFormats.TopRight),
-            (T("USt.", "VAT"), Left + 396, 28, XStringFormats.TopRight),
-            (T("Gesamt netto", "Net amount"), Left + 426, Right - Left - 426, XStringFormats.TopRight),
+            (Text.Get("Line.Position"), Left, 28, XStringFormats.TopLeft),
+            (Text.Get("Line.Name"), Left + 30, 190, XStringFormats.TopLeft),
+            (Text.Get("Line.Quantity"), Left + 222, 60, XStringFormats.TopRight),
+            (Text.Get("Line.UnitPrice"), Left + 284, 72, XStringFormats.TopRight),
+            (Text.Get("Line.Discount"), Left + 358, 36, XStringFormats.TopRight),
+            (Text.Get("Line.Vat"), Left + 396, 28, XStringFormats.TopRight),
+            (Text.Get("Line.Net"), Left + 426, Right - Left - 426, XStringFormats.TopRight),
         };
         void Header()
         {
@@ -136,9 +163,9 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         y += 6;
 
         // Totals: net, VAT per rate, gross
-        var totals = new List<(string, string, XFont)> { (T("Summe netto", "Total net"), M(quote.Net), regular) };
-        totals.AddRange(quote.VatByRate.Select(v => (T($"zzgl. {v.Rate.ToString("0.##", culture)} % USt. auf {v.Net.ToString("N2", culture)}", $"plus {v.Rate.ToString("0.##", culture)} % VAT on {v.Net.ToString("N2", culture)}"), M(v.Vat), regular)));
-        totals.Add((T("Gesamtbetrag brutto", "Total gross"), M(quote.Gross), bold));
+        var totals = new List<(string, string, XFont)> { (Text.Get("Quote.TotalNet"), M(quote.Net), regular) };
+        totals.AddRange(quote.VatByRate.Select(v => (Text.Get("Quote.VatOn", v.Rate.ToString("0.##", culture) + " %", v.Net.ToString("N2", culture)), M(v.Vat), regular)));
+        totals.Add((Text.Get("Quote.TotalGross"), M(quote.Gross), bold));
         if (y + totals.Count * 13 > PageBottom - 20) NewPage();
         foreach (var (label, value, font) in totals)
         {
@@ -150,25 +177,14 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         if (quote.Terms is { } terms)
         {
             if (y > PageBottom - 60) NewPage();
-            Line(T("Bedingungen", "Terms"), bold);
+            Line(Text.Get("Field.terms"), bold);
             y += 14;
-            y = Paragraph(gfx, terms, regular, y);
+            Paragraph(terms, regular);
         }
         gfx.Dispose();
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
         return output.ToArray();
-    }
-
-    private static double Paragraph(XGraphics gfx, string text, XFont font, double y)
-    {
-        var rows = Wrap(gfx, text, font, Right - Left).ToList();
-        foreach (var row in rows)
-        {
-            gfx.DrawString(row, font, XBrushes.Black, new XRect(Left, y, Right - Left, 12), XStringFormats.TopLeft);
-            y += 12;
-        }
-        return y;
     }
 
     /// <summary>Breaks text into rows that fit <paramref name="width"/>, keeping the author's line breaks.</summary>
@@ -191,13 +207,13 @@ public sealed class QuotePdf(IDbContextFactory<MotivDbContext> dbFactory, QuoteS
         }
     }
 
-    private static void Footer(XGraphics gfx, CompanyProfile c, XFont font, Func<string, string, string> t)
+    private static void Footer(XGraphics gfx, CompanyProfile c, XFont font)
     {
         var columns = new[]
         {
             string.Join("\n", new[] { c.Name, c.Street, $"{c.PostalCode} {c.City}".Trim() }.Where(s => !string.IsNullOrWhiteSpace(s))),
-            string.Join("\n", new[] { c.Phone is null ? null : t("Tel. ", "Phone ") + c.Phone, c.Email, c.Website }.Where(s => s is not null)),
-            string.Join("\n", new[] { c.VatId is null ? null : t("USt-IdNr. ", "VAT ID ") + c.VatId, c.TaxNumber is null ? null : t("St.-Nr. ", "Tax no. ") + c.TaxNumber, c.Register, c.ManagingDirectors is null ? null : t("GF: ", "Directors: ") + c.ManagingDirectors }.Where(s => s is not null)),
+            string.Join("\n", new[] { c.Phone is null ? null : Text.Get("Field.phone") + " " + c.Phone, c.Email, c.Website }.Where(s => s is not null)),
+            string.Join("\n", new[] { c.VatId is null ? null : Text.Get("Field.vatId") + " " + c.VatId, c.TaxNumber is null ? null : Text.Get("Field.taxNumber") + " " + c.TaxNumber, c.Register, c.ManagingDirectors is null ? null : Text.Get("Field.managingDirectors") + ": " + c.ManagingDirectors }.Where(s => s is not null)),
             string.Join("\n", new[] { c.BankName, c.Iban is null ? null : "IBAN " + c.Iban, c.Bic is null ? null : "BIC " + c.Bic }.Where(s => s is not null)),
         };
         gfx.DrawLine(XPens.LightGray, Left, 785, Right, 785);

@@ -54,9 +54,10 @@ internal static class SalesDocuments
         else if (org != doc.OrganizationId && !await db.Organizations.AnyAsync(o => o.Id == org, ct)) errors.Add("organizationId", Text.Get("Validation.UnknownOrganization"));
         else doc.OrganizationId = org;
         if (input.PersonId is { } person && person != doc.PersonId && !await db.People.AnyAsync(p => p.Id == person, ct)) errors.Add("personId", Text.Get("Validation.UnknownPerson"));
-        doc.PersonId = input.PersonId;
+        // References the reader may not see came to them as null: their save keeps them rather than clearing them.
+        if (input.PersonId is not null || isNew || !await Hidden.IsHiddenAsync(db.People, doc.PersonId, ct)) doc.PersonId = input.PersonId;
         if (input.DealId is { } deal && deal != doc.DealId && !await db.Deals.AnyAsync(d => d.Id == deal, ct)) errors.Add("dealId", Text.Get("Validation.UnknownDeal"));
-        doc.DealId = input.DealId;
+        if (input.DealId is not null || isNew || !await Hidden.IsHiddenAsync(db.Deals, doc.DealId, ct)) doc.DealId = input.DealId;
         var currency = input.Currency?.Trim().ToUpperInvariant() ?? options.BaseCurrency;
         if (!Money.IsKnownCurrency(currency)) errors.Add("currency", Text.Get("Validation.Currency"));
         else await RateTable.RequireAsync(db, errors, "currency", currency, date, options.BaseCurrency, ct);
@@ -92,4 +93,14 @@ internal static class SalesDocuments
         var deal = doc.DealId is { } did ? await db.Deals.Where(d => d.Id == did).Select(d => d.Title).FirstOrDefaultAsync(ct) : null;
         return new PartyNames(org, person, deal);
     }
+}
+
+/// <summary>
+/// A reference to a record the reader may not see is shown to them as null; when their save sends that null back,
+/// the reference is kept. Only a reader who can see the referenced record can clear it.
+/// </summary>
+internal static class Hidden
+{
+    public static async Task<bool> IsHiddenAsync<T>(IQueryable<T> visible, Guid? id, CancellationToken ct) where T : Record =>
+        id is { } value && !await visible.AnyAsync(r => r.Id == value, ct);
 }

@@ -67,7 +67,7 @@ public static class SalesEndpoints
             return TypedResults.Created($"/api/v1/price-lists/{list.Id}", list);
         });
         lists.MapPatch("/{id:guid}", async (Guid id, HttpContext http, PriceListService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<PriceListInput>(http, null), ct)));
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync(http, PriceListService.ToInput(await s.GetAsync(id, ct))), ct)));
 
         api.MapRecordEndpoints("quotes", new RecordApiSpec<QuoteQuery, QuoteListItem, QuoteInput, QuoteDto>(
             Quote.Type,
