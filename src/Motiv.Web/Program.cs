@@ -22,6 +22,7 @@ app.UseRequestLocalization(o =>
     o.FallBackToParentCultures = true;
 });
 app.UseStaticFiles();
+app.Use(Motiv.Web.Api.ApiEndpoints.NormaliseEnumQueryAsync);
 app.UseAuthentication();
 app.Use(AccountEndpoints.LoadCurrentUserAsync);
 app.Use(AccountEndpoints.RedirectToSetupAsync);
@@ -34,6 +35,7 @@ app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/openapi/
 app.MapMotivApi();
 app.MapAccountEndpoints();
 app.MapGet("/quotes/{id:guid}/pdf", Motiv.Web.Api.SalesEndpoints.DownloadPdfAsync).RequireAuthorization();
+app.MapGet("/attachments/{id:guid}/{attachmentId:guid}", Motiv.Web.Api.CommunicationEndpoints.DownloadAsync).RequireAuthorization();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

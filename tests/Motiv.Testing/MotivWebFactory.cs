@@ -50,6 +50,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
         builder.UseStaticWebAssets();
         builder.UseSetting("Motiv:Database:Provider", Database.ProviderSetting);
         builder.UseSetting("ConnectionStrings:Motiv", Database.ConnectionString);
+        builder.UseSetting("Motiv:Attachments:Path", Path.Combine(Path.GetTempPath(), "motiv-tests", "attachments", Guid.CreateVersion7().ToString("N")));
         builder.ConfigureServices(services => services.AddSingleton(Time));
     }
 
@@ -127,6 +128,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.DealStageChanges.CountAsync(), await db.QuoteRevisions.CountAsync(), await db.Set<Motiv.Core.Sales.NumberSequence>().SumAsync(n => n.Last),
             await db.Pipelines.CountAsync(), await db.Stages.CountAsync(), await db.PriceLists.CountAsync(), await db.PriceListEntries.CountAsync(),
             await db.LeadScoringRules.CountAsync(), await db.Quotas.CountAsync(), await db.Settings.CountAsync(),
+            await db.Interactions.IgnoreQueryFilters().CountAsync(), await db.Interactions.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Attachments.CountAsync(),
         };
         return string.Join("/", parts);
     }

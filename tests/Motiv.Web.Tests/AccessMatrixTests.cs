@@ -45,7 +45,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         var data = new TheoryData<string, string>();
         foreach (var db in TestDatabase.All)
-            foreach (var segment in new[] { "organizations", "people", "relationships", "products", "leads", "deals", "quotes", "orders" })
+            foreach (var segment in new[] { "organizations", "people", "relationships", "products", "leads", "deals", "quotes", "orders", "interactions" })
                 data.Add(db, segment);
         return data;
     }
@@ -194,6 +194,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         "deals" => new { notes = "Geändert" },
         "quotes" => new { terms = "Geändert" },
         "orders" => new { notes = "Geändert" },
+        "interactions" => new { outcome = "Geändert" },
         _ => new { note = "Geändert" },
     };
 
@@ -213,6 +214,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
             "people" => new Person { FirstName = "Matrix", LastName = Api.Unique("Person") },
             "products" => new Core.Sales.Product { Sku = Api.Unique("SKU"), NameDe = "Matrix", NameEn = "Matrix", Unit = "Stück", VatRate = 19 },
             "leads" => new Core.Sales.Lead { LastName = Api.Unique("Matrix") },
+            "interactions" => new Core.Communication.Interaction { Subject = Api.Unique("Matrix"), OccurredAt = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero) },
             "deals" => await DealAsync(sys),
             "quotes" => await DocumentAsync(sys, new Core.Sales.Quote { QuoteDate = new DateOnly(2026, 11, 26), ValidUntil = new DateOnly(2026, 12, 26) }),
             "orders" => await DocumentAsync(sys, new Core.Sales.Order { OrderDate = new DateOnly(2026, 11, 26), RateDate = new DateOnly(2026, 11, 26) }),

@@ -317,6 +317,10 @@ public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(7_000m, november.GetProperty("won").GetDecimal());
         Assert.Contains(thisYear.GetProperty("pipelines").EnumerateArray(), p => p.GetProperty("won").GetInt32() >= 1);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/forecast?period=week")).StatusCode);
+        // Enum filters are written as in JSON bodies.
+        var won = await OkJsonAsync(await client.GetAsync($"/api/v1/deals?status=won&ownerId={w.SalesA2}"));
+        Assert.Equal(1, won.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/deals?status=gewonnen")).StatusCode);
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]

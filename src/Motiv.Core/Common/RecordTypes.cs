@@ -17,6 +17,7 @@ public static class RecordTypes
         [Sales.Deal.Type] = db => db.Deals,
         [Sales.Quote.Type] = db => db.Quotes,
         [Sales.Order.Type] = db => db.Orders,
+        [Communication.Interaction.Type] = db => db.Interactions,
     };
 
     /// <summary>The route segment of each type, as in /api/v1/{segment}.</summary>
@@ -30,6 +31,7 @@ public static class RecordTypes
         ["deals"] = Sales.Deal.Type,
         ["quotes"] = Sales.Quote.Type,
         ["orders"] = Sales.Order.Type,
+        ["interactions"] = Communication.Interaction.Type,
     };
 
     public static IReadOnlyCollection<string> All => Sets.Keys;

@@ -49,6 +49,8 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Sales.Order> Orders => Set<Sales.Order>();
     public DbSet<Sales.Quota> Quotas => Set<Sales.Quota>();
     public DbSet<SettingRow> Settings => Set<SettingRow>();
+    public DbSet<Communication.Interaction> Interactions => Set<Communication.Interaction>();
+    public DbSet<Communication.Attachment> Attachments => Set<Communication.Attachment>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -22,7 +22,7 @@ internal static class SearchIndexer
         db.ChangeTracker.Entries<Record>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity)
-            .Where(r => r is Organization or Person or Sales.Lead or Sales.Deal or Sales.Quote or Sales.Order)
+            .Where(r => r is Organization or Person or Sales.Lead or Sales.Deal or Sales.Quote or Sales.Order or Communication.Interaction)
             .Select(r => db.Entry(r).State == EntityState.Deleted || r.DeletedAt is not null
                 ? new Work(r.Id, r.RecordType, null, null)
                 : Document(r))
@@ -49,6 +49,10 @@ internal static class SearchIndexer
                 break;
             case Sales.Deal d:
                 body.Add(d.Competitor);
+                break;
+            case Communication.Interaction i:
+                body.Add(i.BodyText is { Length: > 20_000 } text ? text[..20_000] : i.BodyText);
+                body.Add(i.Outcome);
                 break;
         }
         return new Work(r.Id, r.RecordType, SearchText.Fold(r.DisplayName), SearchText.Fold(string.Join(' ', body.Where(s => !string.IsNullOrEmpty(s)))));

@@ -104,7 +104,9 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
             .Select(q => new SearchHit(Sales.Quote.Type, q.Id, q.Number, db.Organizations.Where(o => o.Id == q.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
         var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
             .Select(x => new SearchHit(Sales.Order.Type, x.Id, x.Number, db.Organizations.Where(o => o.Id == x.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
+        var interactions = await db.Interactions.AsNoTracking().Where(x => ids.Contains(x.Id))
+            .Select(x => new SearchHit(Communication.Interaction.Type, x.Id, x.Subject, x.BodyText == null ? null : x.BodyText.Substring(0, Math.Min(x.BodyText.Length, 80)))).ToListAsync(ct);
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-        return orgs.Concat(people).Concat(leads).Concat(deals).Concat(quotes).Concat(orders).OrderBy(h => order[h.Id]).ToList();
+        return orgs.Concat(people).Concat(leads).Concat(deals).Concat(quotes).Concat(orders).Concat(interactions).OrderBy(h => order[h.Id]).ToList();
     }
 }

@@ -62,6 +62,7 @@ public static class ApiEndpoints
             ProductService.ToInput, p => (p.Id, p.Version)));
 
         api.MapSalesApi();
+        api.MapCommunicationApi();
 
         var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));
@@ -174,6 +175,24 @@ public static class ApiEndpoints
         if (!result.Succeeded) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Text.Get("Auth.InvalidLogin"));
         var token = await tokens.IssueSessionTokenAsync(user.Id, ct);
         return TypedResults.Ok(new TokenResponse(token.AccessToken, token.ExpiresAt));
+    }
+
+    private static readonly HashSet<string> EnumParameters = new(["role", "status", "source", "channel", "direction", "kind"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Enum query parameters are written as in the JSON bodies ("status=won", "channel=webForm"); minimal APIs parse enum names
+    /// case-sensitively, so the first letter is raised before binding. Unknown names still answer 400.
+    /// </summary>
+    public static Task NormaliseEnumQueryAsync(HttpContext http, Func<Task> next)
+    {
+        if (http.Request.Path.StartsWithSegments("/api/v1") && http.Request.Query.Keys.Any(EnumParameters.Contains))
+        {
+            var query = http.Request.Query.ToDictionary(q => q.Key, q => EnumParameters.Contains(q.Key)
+                ? new Microsoft.Extensions.Primitives.StringValues(q.Value.Select(v => string.IsNullOrEmpty(v) ? v : char.ToUpperInvariant(v[0]) + v[1..]).ToArray())
+                : q.Value);
+            http.Request.QueryString = Microsoft.AspNetCore.Http.QueryString.Create(query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+        }
+        return next();
     }
 
     private static async ValueTask<object?> RefuseWritesWithReadOnlyToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -66,6 +66,9 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Sales.OrderService>();
         services.AddScoped<Motiv.Core.Sales.ForecastService>();
         services.AddScoped<Motiv.Core.Common.SettingsService>();
+        services.AddScoped<Motiv.Core.Communication.InteractionService>();
+        services.AddScoped<Motiv.Core.Communication.AttachmentStore>();
+        services.Configure<Motiv.Core.Communication.AttachmentOptions>(config.GetSection("Motiv:Attachments"));
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
         services.AddScoped<RecycleBinService>();
         services.AddScoped<AuditService>();

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Motiv.Core.Communication;
+using Motiv.Core.Customers;
+
+namespace Motiv.Core.Data;
+
+internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Interaction>
+{
+    public void Configure(EntityTypeBuilder<Interaction> b)
+    {
+        b.ToTable("interactions");
+        b.ConfigureRecord();
+        b.Property(i => i.Subject).HasMaxLength(300).IsRequired();
+        b.Property(i => i.Outcome).HasMaxLength(500);
+        b.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Sales.Deal>().WithMany().HasForeignKey(i => i.DealId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Sales.Lead>().WithMany().HasForeignKey(i => i.LeadId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Sales.Quote>().WithMany().HasForeignKey(i => i.QuoteId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Sales.Order>().WithMany().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.SetNull);
+        b.HasMany(i => i.Participants).WithOne().HasForeignKey(p => p.InteractionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(i => new { i.OccurredAt, i.Id });
+        b.HasIndex(i => new { i.OrganizationId, i.OccurredAt });
+        b.HasIndex(i => new { i.DealId, i.OccurredAt });
+        b.HasIndex(i => i.LeadId);
+    }
+}
+
+internal sealed class InteractionParticipantConfiguration : IEntityTypeConfiguration<InteractionParticipant>
+{
+    public void Configure(EntityTypeBuilder<InteractionParticipant> b)
+    {
+        b.ToTable("interaction_participants");
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.HasOne<Person>().WithMany().HasForeignKey(p => p.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Identity.MotivUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(p => new { p.PersonId, p.InteractionId });
+        b.HasIndex(p => p.UserId);
+    }
+}
+
+internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
+{
+    public void Configure(EntityTypeBuilder<Attachment> b)
+    {
+        b.ToTable("attachments");
+        b.Property(a => a.Id).ValueGeneratedNever();
+        b.Property(a => a.FileName).HasMaxLength(200);
+        b.Property(a => a.ContentType).HasMaxLength(120);
+        b.Property(a => a.Sha256).HasMaxLength(64);
+        b.HasOne<Interaction>().WithMany().HasForeignKey(a => a.InteractionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => a.InteractionId);
+    }
+}

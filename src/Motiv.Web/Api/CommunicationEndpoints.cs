@@ -1,0 +1,51 @@
+using Motiv.Core.Communication;
+using Motiv.Core.Customers;
+using Motiv.Core.Sales;
+
+namespace Motiv.Web.Api;
+
+/// <summary>The communication part of /api/v1: interactions, timelines and attachments.</summary>
+public static class CommunicationEndpoints
+{
+    public static void MapCommunicationApi(this RouteGroupBuilder api)
+    {
+        api.MapRecordEndpoints("interactions", new RecordApiSpec<TimelineQuery, TimelineItem, InteractionInput, InteractionDto>(
+            Interaction.Type,
+            (sp, q, ct) => sp.GetRequiredService<InteractionService>().ListAsync(q, ct),
+            (sp, id, ct) => sp.GetRequiredService<InteractionService>().GetAsync(id, ct),
+            (sp, input, ct) => sp.GetRequiredService<InteractionService>().CreateAsync(input, ct),
+            (sp, id, v, input, ct) => sp.GetRequiredService<InteractionService>().UpdateAsync(id, v, input, ct),
+            InteractionService.ToInput, i => (i.Id, i.Version)));
+
+        foreach (var (segment, type) in new[] { ("people", Person.Type), ("organizations", Organization.Type), ("deals", Deal.Type) })
+        {
+            api.MapGet($"/{segment}/{{id:guid}}/timeline", async (Guid id, [AsParameters] TimelineQuery query, InteractionService s, CancellationToken ct) =>
+            {
+                var page = await s.TimelineAsync(type, id, query, ct);
+                return TypedResults.Ok(new ListResponse<TimelineItem>(page.Items, page.NextCursor, page.Total));
+            }).WithTags("interactions");
+        }
+
+        var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
+        // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).
+        attachments.MapPost("", async (Guid id, HttpRequest request, AttachmentStore store, CancellationToken ct) =>
+        {
+            if (!request.HasFormContentType) throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
+            var form = await request.ReadFormAsync(ct);
+            var file = form.Files.GetFile("file") ?? throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
+            await using var stream = file.OpenReadStream();
+            var saved = await store.AddAsync(id, file.FileName, stream, ct);
+            return TypedResults.Created($"/api/v1/interactions/{id}/attachments/{saved.Id}", saved);
+        }).DisableAntiforgery();
+        attachments.MapGet("/{attachmentId:guid}", DownloadAsync);
+    }
+
+    /// <summary>An attachment, always as a download and never sniffed by the browser.</summary>
+    public static async Task<IResult> DownloadAsync(Guid id, Guid attachmentId, AttachmentStore store, HttpContext http, CancellationToken ct)
+    {
+        var file = await store.OpenAsync(id, attachmentId, ct);
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        return TypedResults.File(file.Content, file.ContentType, file.FileName);
+    }
+}
