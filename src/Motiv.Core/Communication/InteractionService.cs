@@ -71,12 +71,14 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
     public static string? SanitizeBody(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return null;
-        var html = LooksLikeHtml().IsMatch(body)
-            ? body
-            : string.Join("", body.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => "<p>" + System.Net.WebUtility.HtmlEncode(l) + "</p>"));
+        var html = LooksLikeHtml().IsMatch(body) ? body : TextToHtml(body);
         var clean = Sanitizer.Sanitize(html).Trim();
         return clean.Length == 0 ? null : clean;
     }
+
+    /// <summary>Plain text as HTML paragraphs, every character shown as typed (markup in the text stays text).</summary>
+    public static string TextToHtml(string text) =>
+        string.Join("", text.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => "<p>" + System.Net.WebUtility.HtmlEncode(l) + "</p>"));
 
     /// <summary>The text of sanitised HTML, with line breaks where blocks end, for search and excerpts.</summary>
     public static string? PlainText(string? html)

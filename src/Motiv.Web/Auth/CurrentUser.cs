@@ -27,6 +27,13 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
     /// <summary>The user's time zone: every instant is shown in it.</summary>
     public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
+    /// <summary>The user's wall-clock time of an instant.</summary>
+    public DateTime ToLocal(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZone).DateTime;
+
+    /// <summary>The instant of a wall-clock time in the user's time zone.</summary>
+    public DateTimeOffset FromLocal(DateTime local) =>
+        new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified)));
+
     public string Local(DateTimeOffset at, string format = "g") => TimeZoneInfo.ConvertTime(at, TimeZone).ToString(format, System.Globalization.CultureInfo.CurrentCulture);
 
     /// <summary>

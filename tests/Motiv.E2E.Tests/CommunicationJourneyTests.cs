@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Motiv.E2E.Tests;
+
+/// <summary>Steering the channels from Motiv in a real Chromium.</summary>
+public sealed class CommunicationJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Log_a_call_on_a_persons_timeline_and_open_it()
+    {
+        await browser.StartAsync();
+        using var api = await browser.ApiClientAsync(BrowserFixture.SalesEmail);
+        var suffix = Guid.CreateVersion7().ToString("N")[^6..];
+        var response = await api.PostAsync("/api/v1/people", new StringContent(
+            JsonSerializer.Serialize(new { firstName = "Carla", lastName = $"Call{suffix}", visibility = "everyone" }, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"));
+        var personId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        var page = await browser.SignInAsync(BrowserFixture.SalesEmail);
+        await BrowserFixture.Step(page, "log-call", async () =>
+        {
+            await page.GotoAsync($"/people/{personId}");
+            await BrowserFixture.Interactive(page);
+            await BrowserFixture.ClickUntilAsync(page.Locator(".mud-tab", new() { HasText = "Timeline" }), page.GetByTestId("log-call"));
+            await Expect(page.GetByText("Nothing recorded yet.")).ToBeVisibleAsync();
+            await BrowserFixture.ClickUntilAsync(page.GetByTestId("log-call"), page.GetByTestId("interaction-subject"));
+            for (var attempt = 1; ; attempt++)
+            {
+                await BrowserFixture.TypeAsync(page.GetByTestId("interaction-subject"), $"Rückruf {suffix}");
+                await BrowserFixture.TypeAsync(page.GetByTestId("interaction-duration"), "12");
+                await BrowserFixture.TypeAsync(page.GetByTestId("interaction-outcome"), "Angebot gewünscht");
+                await BrowserFixture.TypeAsync(page.GetByTestId("interaction-body"), "Fragt nach Wartung <b>und</b> Preisen.");
+                await page.GetByTestId("save").ClickAsync();
+                try
+                {
+                    await Expect(page.GetByTestId("timeline-item")).ToContainTextAsync($"Rückruf {suffix}", new() { Timeout = 5000 });
+                    break;
+                }
+                catch (PlaywrightException) when (attempt < 3)
+                {
+                }
+            }
+            var item = page.GetByTestId("timeline-item");
+            await Expect(item).ToContainTextAsync("12 min");
+            await Expect(item).ToContainTextAsync("Angebot gewünscht");
+            await item.ClickAsync();
+            await Expect(page.GetByTestId("interaction-title")).ToHaveTextAsync($"Rückruf {suffix}");
+            // What was typed is shown as text, markup included, never as markup.
+            await Expect(page.GetByTestId("interaction-body")).ToContainTextAsync("Fragt nach Wartung <b>und</b> Preisen.");
+        });
+    }
+}
