@@ -50,6 +50,8 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
         builder.UseStaticWebAssets();
         builder.UseSetting("Motiv:Database:Provider", Database.ProviderSetting);
         builder.UseSetting("ConnectionStrings:Motiv", Database.ConnectionString);
+        // Background jobs run on their own timers; tests run their work directly, on the test's clock.
+        builder.UseSetting("Motiv:Jobs:Enabled", "false");
         builder.UseSetting("Motiv:Attachments:Path", Path.Combine(Path.GetTempPath(), "motiv-tests", "attachments", Guid.CreateVersion7().ToString("N")));
         builder.ConfigureServices(services => services.AddSingleton(Time));
     }
@@ -129,6 +131,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Pipelines.CountAsync(), await db.Stages.CountAsync(), await db.PriceLists.CountAsync(), await db.PriceListEntries.CountAsync(),
             await db.LeadScoringRules.CountAsync(), await db.Quotas.CountAsync(), await db.Settings.CountAsync(),
             await db.Interactions.IgnoreQueryFilters().CountAsync(), await db.Interactions.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Attachments.CountAsync(),
+            await db.Tasks.IgnoreQueryFilters().CountAsync(), await db.Tasks.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Notifications.CountAsync(),
         };
         return string.Join("/", parts);
     }

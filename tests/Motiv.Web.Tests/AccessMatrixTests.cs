@@ -45,7 +45,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         var data = new TheoryData<string, string>();
         foreach (var db in TestDatabase.All)
-            foreach (var segment in new[] { "organizations", "people", "relationships", "products", "leads", "deals", "quotes", "orders", "interactions" })
+            foreach (var segment in new[] { "organizations", "people", "relationships", "products", "leads", "deals", "quotes", "orders", "interactions", "tasks" })
                 data.Add(db, segment);
         return data;
     }
@@ -195,6 +195,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         "quotes" => new { terms = "Geändert" },
         "orders" => new { notes = "Geändert" },
         "interactions" => new { outcome = "Geändert" },
+        "tasks" => new { description = "Geändert" },
         _ => new { note = "Geändert" },
     };
 
@@ -214,6 +215,7 @@ public sealed class AccessMatrixTests(ApiWorld worlds) : IClassFixture<ApiWorld>
             "people" => new Person { FirstName = "Matrix", LastName = Api.Unique("Person") },
             "products" => new Core.Sales.Product { Sku = Api.Unique("SKU"), NameDe = "Matrix", NameEn = "Matrix", Unit = "Stück", VatRate = 19 },
             "leads" => new Core.Sales.Lead { LastName = Api.Unique("Matrix") },
+            "tasks" => new Core.Activities.TaskItem { Title = Api.Unique("Matrix") },
             "interactions" => new Core.Communication.Interaction { Subject = Api.Unique("Matrix"), OccurredAt = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero) },
             "deals" => await DealAsync(sys),
             "quotes" => await DocumentAsync(sys, new Core.Sales.Quote { QuoteDate = new DateOnly(2026, 11, 26), ValidUntil = new DateOnly(2026, 12, 26) }),

@@ -18,6 +18,7 @@ public static class RecordTypes
         [Sales.Quote.Type] = db => db.Quotes,
         [Sales.Order.Type] = db => db.Orders,
         [Communication.Interaction.Type] = db => db.Interactions,
+        [Activities.TaskItem.Type] = db => db.Tasks,
     };
 
     /// <summary>The route segment of each type, as in /api/v1/{segment}.</summary>
@@ -32,6 +33,7 @@ public static class RecordTypes
         ["quotes"] = Sales.Quote.Type,
         ["orders"] = Sales.Order.Type,
         ["interactions"] = Communication.Interaction.Type,
+        ["tasks"] = Activities.TaskItem.Type,
     };
 
     public static IReadOnlyCollection<string> All => Sets.Keys;

@@ -25,6 +25,9 @@ public sealed class Person : Record, IHasContacts, IHasSearchName
     public string? PreferredLanguage { get; set; }
 
     public Channel? PreferredChannel { get; set; }
+
+    /// <summary>Keep in touch at least every this many days; when it lapses, the owner gets a task.</summary>
+    public int? KeepInTouchDays { get; set; }
     public string? ExternalId { get; set; }
     public string? Notes { get; set; }
     public List<Employment> Employments { get; set; } = [];

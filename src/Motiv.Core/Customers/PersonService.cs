@@ -22,6 +22,7 @@ public sealed record PersonInput : IOwnedInput, IContactInput
     public DateOnly? Birthday { get; set; }
     public string? PreferredLanguage { get; set; }
     public Channel? PreferredChannel { get; set; }
+    public int? KeepInTouchDays { get; set; }
     public List<EmploymentInput>? Employments { get; set; }
     public List<string>? Tags { get; set; }
     public string? ExternalId { get; set; }
@@ -38,7 +39,8 @@ public sealed record PersonDto(
     IReadOnlyList<EmailAddress> Emails, IReadOnlyList<PhoneNumber> Phones, IReadOnlyList<PostalAddress> Addresses,
     DateOnly? Birthday, string? PreferredLanguage, Channel? PreferredChannel, IReadOnlyList<EmploymentDto> Employments,
     IReadOnlyList<string> Tags, string? ExternalId, string? Notes, Guid OwnerId, Guid? TeamId, Visibility Visibility,
-    DateTimeOffset CreatedAt, Guid CreatedById, DateTimeOffset UpdatedAt, Guid UpdatedById, long Version, IReadOnlyDictionary<string, object?> CustomFields);
+    DateTimeOffset CreatedAt, Guid CreatedById, DateTimeOffset UpdatedAt, Guid UpdatedById, long Version, IReadOnlyDictionary<string, object?> CustomFields,
+    int? KeepInTouchDays = null);
 
 public sealed record PersonListItem(Guid Id, string FirstName, string LastName, string? AcademicTitle, string? PrimaryEmail, string? PrimaryPhone,
     string? City, string? Country, IReadOnlyList<string> Tags, Guid OwnerId, DateTimeOffset UpdatedAt, long Version);
@@ -131,7 +133,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
     {
         Salutation = p.Salutation, AcademicTitle = p.AcademicTitle, FirstName = p.FirstName, LastName = p.LastName,
         Emails = [.. p.Emails], Phones = [.. p.Phones], Addresses = [.. p.Addresses], Birthday = p.Birthday,
-        PreferredLanguage = p.PreferredLanguage, PreferredChannel = p.PreferredChannel,
+        PreferredLanguage = p.PreferredLanguage, PreferredChannel = p.PreferredChannel, KeepInTouchDays = p.KeepInTouchDays,
         Employments = [.. p.Employments.Select(e => new EmploymentInput(e.OrganizationId, e.Position, e.Department, e.IsPrimary, e.From, e.To))],
         Tags = [.. p.Tags], ExternalId = p.ExternalId, Notes = p.Notes, OwnerId = p.OwnerId, TeamId = p.TeamId, Visibility = p.Visibility,
         CustomFields = CustomFieldService.ToInput(p.CustomFields),
@@ -153,6 +155,8 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         if (person.PreferredLanguage is not (null or "de" or "en")) errors.Add("preferredLanguage", Text.Get("Validation.Language"));
         person.PreferredChannel = input.PreferredChannel;
         if (input.PreferredChannel is { } ch && !Enum.IsDefined(ch)) errors.Add("preferredChannel", Text.Get("Validation.Choice"));
+        person.KeepInTouchDays = input.KeepInTouchDays;
+        if (input.KeepInTouchDays is < 1 or > 3650) errors.Add("keepInTouchDays", Text.Get("Validation.Range", 1, 3650));
         person.Tags = Contacts.Tags(errors, input.Tags);
         person.ExternalId = errors.Optional("externalId", input.ExternalId, 100);
         person.Notes = errors.Optional("notes", input.Notes, 10000);
@@ -198,6 +202,6 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         var values = await CustomFieldService.ValuesAsync(db, [p.Id], ct);
         return new PersonDto(p.Id, p.Salutation, p.AcademicTitle, p.FirstName, p.LastName, p.DisplayName, p.Emails, p.Phones, p.Addresses,
             p.Birthday, p.PreferredLanguage, p.PreferredChannel, employments, TagList.FromStored(p.Tags), p.ExternalId, p.Notes,
-            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version, values.GetValueOrDefault(p.Id) ?? []);
+            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version, values.GetValueOrDefault(p.Id) ?? [], p.KeepInTouchDays);
     }
 }

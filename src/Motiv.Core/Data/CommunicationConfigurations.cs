@@ -52,3 +52,31 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
         b.HasIndex(a => a.InteractionId);
     }
 }
+
+internal sealed class TaskConfiguration : IEntityTypeConfiguration<Activities.TaskItem>
+{
+    public void Configure(EntityTypeBuilder<Activities.TaskItem> b)
+    {
+        b.ToTable("tasks");
+        b.ConfigureRecord();
+        b.Property(t => t.Title).HasMaxLength(200).IsRequired();
+        b.Property(t => t.Description).HasMaxLength(4000);
+        b.Property(t => t.RelatedType).HasMaxLength(20);
+        b.HasIndex(t => new { t.OwnerId, t.State, t.DueAt });
+        b.HasIndex(t => new { t.State, t.RemindAt });
+        b.HasIndex(t => t.RelatedId);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Activities.Notification>
+{
+    public void Configure(EntityTypeBuilder<Activities.Notification> b)
+    {
+        b.ToTable("notifications");
+        b.Property(n => n.Id).ValueGeneratedNever();
+        b.Property(n => n.Title).HasMaxLength(300);
+        b.Property(n => n.Link).HasMaxLength(300);
+        b.HasOne<Identity.MotivUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(n => new { n.UserId, n.ReadAt, n.CreatedAt });
+    }
+}

@@ -51,6 +51,8 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<SettingRow> Settings => Set<SettingRow>();
     public DbSet<Communication.Interaction> Interactions => Set<Communication.Interaction>();
     public DbSet<Communication.Attachment> Attachments => Set<Communication.Attachment>();
+    public DbSet<Activities.TaskItem> Tasks => Set<Activities.TaskItem>();
+    public DbSet<Activities.Notification> Notifications => Set<Activities.Notification>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

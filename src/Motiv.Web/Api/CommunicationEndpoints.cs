@@ -26,6 +26,21 @@ public static class CommunicationEndpoints
             }).WithTags("interactions");
         }
 
+        api.MapRecordEndpoints("tasks", new RecordApiSpec<Core.Activities.TaskQuery, Core.Activities.TaskListItem, Core.Activities.TaskInput, Core.Activities.TaskDto>(
+            Core.Activities.TaskItem.Type,
+            (sp, q, ct) => sp.GetRequiredService<Core.Activities.TaskService>().ListAsync(q, ct),
+            (sp, id, ct) => sp.GetRequiredService<Core.Activities.TaskService>().GetAsync(id, ct),
+            (sp, input, ct) => sp.GetRequiredService<Core.Activities.TaskService>().CreateAsync(input, ct),
+            (sp, id, v, input, ct) => sp.GetRequiredService<Core.Activities.TaskService>().UpdateAsync(id, v, input, ct),
+            Core.Activities.TaskService.ToInput, t => (t.Id, t.Version)));
+        var notifications = api.MapGroup("/notifications").WithTags("tasks");
+        notifications.MapGet("", async (bool? unread, Core.Activities.TaskService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.NotificationsAsync(unread ?? false, ct) }));
+        notifications.MapPost("/{id:guid}/read", async (Guid id, Core.Activities.TaskService s, CancellationToken ct) =>
+        {
+            await s.MarkReadAsync(id, ct);
+            return TypedResults.NoContent();
+        });
+
         var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
         // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).
         attachments.MapPost("", async (Guid id, HttpRequest request, AttachmentStore store, CancellationToken ct) =>

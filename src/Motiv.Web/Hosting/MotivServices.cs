@@ -134,7 +134,8 @@ public static class MotivServices
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddHostedService<RecycleBinPurger>();
+        if (config.GetValue("Motiv:Jobs:Enabled", true)) services.AddMotivJobs();
+        services.AddScoped<Motiv.Core.Activities.TaskService>();
     }
 
     /// <summary>Creates the folder of a SQLite file so the default works on a fresh clone.</summary>
@@ -147,29 +148,6 @@ public static class MotivServices
             if (folder is not null) Directory.CreateDirectory(folder);
         }
         return builder.ToString();
-    }
-}
-
-/// <summary>Purges recycle-bin records past their retention period, as Motiv itself, every six hours.</summary>
-public sealed class RecycleBinPurger(IServiceProvider services, TimeProvider clock, ILogger<RecycleBinPurger> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(6), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = services.CreateAsyncScope();
-                await using var db = SystemDb.Create(scope.ServiceProvider);
-                var purged = await scope.ServiceProvider.GetRequiredService<RecycleBinService>().PurgeExpiredAsync(db, stoppingToken);
-                if (purged > 0) log.LogInformation("Purged {Count} records from the recycle bin", purged);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Purging the recycle bin failed; trying again at the next run");
-            }
-        }
     }
 }
 

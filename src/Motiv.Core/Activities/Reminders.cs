@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Motiv.Core.Data;
+
+namespace Motiv.Core.Activities;
+
+/// <summary>
+/// The background work of tasks, run by the scheduler as Motiv itself: due reminders become notifications for the task's
+/// assignee, and people whose keep-in-touch cadence lapsed get a task for their owner. Both are idempotent.
+/// </summary>
+public static class Reminders
+{
+    /// <summary>Notifies assignees of open tasks whose reminder time has come; each reminder is sent once.</summary>
+    public static async Task<int> SendDueAsync(MotivDbContext systemDb, CancellationToken ct = default)
+    {
+        var now = systemDb.Clock.GetUtcNow();
+        var due = await systemDb.Tasks.IgnoreQueryFilters([MotivDbContext.AccessFilter])
+            .Where(t => t.State == TaskState.Open && t.RemindAt != null && t.RemindAt <= now && t.RemindedAt == null)
+            .OrderBy(t => t.RemindAt).Take(500).ToListAsync(ct);
+        foreach (var task in due)
+        {
+            systemDb.Notifications.Add(new Notification { UserId = task.OwnerId, TaskId = task.Id, Title = task.Title, Link = "/tasks?id=" + task.Id, CreatedAt = now });
+            // Derived bookkeeping, not a change a person made: no new version or history entry.
+            await systemDb.Tasks.IgnoreQueryFilters().Where(t => t.Id == task.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RemindedAt, now), ct);
+        }
+        await systemDb.SaveChangesAsync(ct);
+        return due.Count;
+    }
+
+    /// <summary>For each person with a cadence whose last interaction is older than it, one open keep-in-touch task for the person's owner.</summary>
+    public static async Task<int> CreateKeepInTouchTasksAsync(MotivDbContext systemDb, CancellationToken ct = default)
+    {
+        var now = systemDb.Clock.GetUtcNow();
+        var people = await systemDb.People.Where(p => p.KeepInTouchDays != null)
+            .Select(p => new
+            {
+                p.Id, p.FirstName, p.LastName, p.OwnerId, p.TeamId, p.Visibility, Days = p.KeepInTouchDays!.Value, p.CreatedAt,
+                Last = systemDb.Interactions.Where(i => i.Participants.Any(x => x.PersonId == p.Id)).Max(i => (DateTimeOffset?)i.OccurredAt),
+                Open = systemDb.Tasks.Any(t => t.Kind == TaskKind.KeepInTouch && t.RelatedId == p.Id && t.State == TaskState.Open),
+            })
+            .ToListAsync(ct);
+        var created = 0;
+        foreach (var p in people.Where(p => !p.Open && (p.Last ?? p.CreatedAt).AddDays(p.Days) <= now))
+        {
+            systemDb.Tasks.Add(new TaskItem
+            {
+                Title = Text.Get("Task.KeepInTouch", $"{p.FirstName} {p.LastName}"), Kind = TaskKind.KeepInTouch, RelatedType = Customers.Person.Type, RelatedId = p.Id,
+                DueAt = now, RemindAt = now, OwnerId = p.OwnerId, TeamId = p.TeamId, Visibility = p.Visibility,
+            });
+            created++;
+        }
+        await systemDb.SaveChangesAsync(ct);
+        return created;
+    }
+}

@@ -1,0 +1,66 @@
+using Motiv.Core.Activities;
+using Motiv.Core.Common;
+using Motiv.Core.Data;
+using Quartz;
+
+namespace Motiv.Web.Hosting;
+
+/// <summary>
+/// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
+/// reminders every minute, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
+/// and never twice at the same time.
+/// </summary>
+public static class Jobs
+{
+    public static IServiceCollection AddMotivJobs(this IServiceCollection services)
+    {
+        services.AddQuartz(q =>
+        {
+            q.ScheduleJob<ReminderJob>(t => t.WithIdentity(nameof(ReminderJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(1), null));
+            q.ScheduleJob<KeepInTouchJob>(t => t.WithIdentity(nameof(KeepInTouchJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(1), null));
+            q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+}
+
+/// <summary>The work of a job in a scope of its own with a system context; failures are logged, the next run tries again.</summary>
+public abstract class SystemJob(IServiceProvider services, ILogger log) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await using var db = SystemDb.Create(scope.ServiceProvider);
+            var count = await RunAsync(scope.ServiceProvider, db, cancellationToken);
+            if (count > 0) log.LogInformation("{Job}: {Count} done", GetType().Name, count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "{Job} failed; the next run tries again", GetType().Name);
+        }
+    }
+
+    protected abstract Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class ReminderJob(IServiceProvider services, ILogger<ReminderJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Reminders.SendDueAsync(db, ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class KeepInTouchJob(IServiceProvider services, ILogger<KeepInTouchJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Reminders.CreateKeepInTouchTasksAsync(db, ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class PurgeJob(IServiceProvider services, ILogger<PurgeJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
+        services.GetRequiredService<RecycleBinService>().PurgeExpiredAsync(db, ct);
+}
