@@ -246,6 +246,45 @@ internal static class DemoSales
         }
         foreach (var ((kind, year), last) in sequences) db.Set<NumberSequence>().Add(new NumberSequence { Kind = kind, Year = year, Last = last });
 
+        // The communication history: calls, mails, meetings and notes over two years, some tasks, and keep-in-touch cadences.
+        var subjects = new (Communication.InteractionChannel Channel, string Subject, string Body)[]
+        {
+            (Communication.InteractionChannel.Phone, "Rückruf zum Angebot", "Fragt nach Lieferzeit und Wartungsintervall. Preis ist okay, braucht Referenzen."),
+            (Communication.InteractionChannel.Email, "Unterlagen zugeschickt", "Produktblatt und Referenzliste als PDF gesendet."),
+            (Communication.InteractionChannel.Meeting, "Vor-Ort-Termin", "Besichtigung der Anlage, drei Ansprechpartner anwesend. Entscheidung im nächsten Quartal."),
+            (Communication.InteractionChannel.Note, "Hinweis aus dem Service", "Kunde war mit der letzten Wartung sehr zufrieden."),
+            (Communication.InteractionChannel.Phone, "Kurzer Statusanruf", "Projekt verschoben, Budget kommt erst im Frühjahr."),
+            (Communication.InteractionChannel.Email, "Einladung Hausmesse", "Einladung zur Hausmesse verschickt."),
+        };
+        for (var i = 0; i < 600; i++)
+        {
+            var person = people[(i * 13) % people.Count];
+            var (channel, subject, text) = subjects[i % subjects.Length];
+            var interaction = new Communication.Interaction
+            {
+                OwnerId = person.OwnerId, TeamId = person.TeamId, Visibility = person.Visibility, Channel = channel,
+                Direction = channel == Communication.InteractionChannel.Note ? Communication.InteractionDirection.Internal : i % 3 == 0 ? Communication.InteractionDirection.Inbound : Communication.InteractionDirection.Outbound,
+                Subject = subject, BodyHtml = "<p>" + text + "</p>", BodyText = text, OccurredAt = now.AddDays(-f.Random.Int(0, 720)).AddMinutes(-f.Random.Int(0, 600)),
+                DurationMinutes = channel is Communication.InteractionChannel.Phone or Communication.InteractionChannel.Meeting ? f.Random.Int(5, 90) : null,
+                OrganizationId = person.Employments.FirstOrDefault()?.OrganizationId,
+            };
+            interaction.Participants.Add(new Communication.InteractionParticipant { InteractionId = interaction.Id, PersonId = person.Id });
+            interaction.Participants.Add(new Communication.InteractionParticipant { InteractionId = interaction.Id, UserId = person.OwnerId });
+            db.Interactions.Add(interaction);
+        }
+        for (var i = 0; i < 60; i++)
+        {
+            var person = people[(i * 29) % people.Count];
+            db.Tasks.Add(new Activities.TaskItem
+            {
+                OwnerId = person.OwnerId, TeamId = person.TeamId, Visibility = person.Visibility, Title = f.PickRandom("Angebot nachfassen", "Referenzen schicken", "Termin vereinbaren", "Vertrag prüfen") + " – " + person.LastName,
+                DueAt = now.AddDays(f.Random.Int(-10, 20)), Priority = (Activities.TaskPriority)(i % 3), RelatedType = Person.Type, RelatedId = person.Id,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        var cadence = people.Take(40).Select(x => x.Id).ToList();
+        await db.People.Where(p => cadence.Contains(p.Id)).ExecuteUpdateAsync(x => x.SetProperty(p => p.KeepInTouchDays, 60), ct);
+
         // Quotas: every seller, every month of this year.
         foreach (var owner in owners.Select(o => o.Id).Distinct())
             for (var m = 1; m <= 12; m++)
