@@ -37,5 +37,12 @@ public static class Api
         return (json.GetProperty("id").GetGuid(), response.Headers.ETag!.Tag);
     }
 
+    /// <summary>The response's JSON after asserting its status (with the body in the failure message).</summary>
+    public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
     public static string Unique(string prefix) => $"{prefix} {Guid.CreateVersion7().ToString("N")[^10..]}";
 }

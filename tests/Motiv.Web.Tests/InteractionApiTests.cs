@@ -1,17 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text;
 
+using static Motiv.Web.Tests.Api;
+
 namespace Motiv.Web.Tests;
 
 /// <summary>Interactions, the timelines of people, organisations and deals, and attachments, on both databases.</summary>
 public sealed class InteractionApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 {
-    private static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task A_logged_call_is_sanitised_and_shows_on_the_timelines_of_the_person_and_their_organisation(string db)
     {

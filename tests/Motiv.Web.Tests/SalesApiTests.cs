@@ -1,17 +1,12 @@
 using System.Net.Http.Headers;
 using UglyToad.PdfPig;
+using static Motiv.Web.Tests.Api;
 
 namespace Motiv.Web.Tests;
 
 /// <summary>Leads, pipelines, deals, price lists, quotes, orders and the forecast through the API, on both databases.</summary>
 public sealed class SalesApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 {
-    private static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     private static async Task<JsonElement> DefaultPipelineAsync(HttpClient client) =>
         (await OkJsonAsync(await client.GetAsync("/api/v1/pipelines"))).GetProperty("items")[0];
 

@@ -1,14 +1,10 @@
+using static Motiv.Web.Tests.Api;
+
 namespace Motiv.Web.Tests;
 
 /// <summary>Tasks, reminders and keep-in-touch cadences, on both databases.</summary>
 public sealed class TaskApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 {
-    private static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task Tasks_show_as_mine_and_overdue_and_a_due_reminder_notifies_the_assignee_once(string db)
     {
