@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-
 using static Motiv.Web.Tests.Api;
 
 namespace Motiv.Web.Tests;
