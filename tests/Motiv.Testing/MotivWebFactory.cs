@@ -132,6 +132,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.LeadScoringRules.CountAsync(), await db.Quotas.CountAsync(), await db.Settings.CountAsync(),
             await db.Interactions.IgnoreQueryFilters().CountAsync(), await db.Interactions.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Attachments.CountAsync(),
             await db.Tasks.IgnoreQueryFilters().CountAsync(), await db.Tasks.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Notifications.CountAsync(),
+            await db.MailTemplates.CountAsync(),
         };
         return string.Join("/", parts);
     }

@@ -80,3 +80,15 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Activ
         b.HasIndex(n => new { n.UserId, n.ReadAt, n.CreatedAt });
     }
 }
+
+internal sealed class MailTemplateConfiguration : IEntityTypeConfiguration<MailTemplate>
+{
+    public void Configure(EntityTypeBuilder<MailTemplate> b)
+    {
+        b.ToTable("mail_templates");
+        b.Property(t => t.Id).ValueGeneratedNever();
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.Language).HasMaxLength(2);
+        b.Property(t => t.Subject).HasMaxLength(300);
+    }
+}

@@ -53,6 +53,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Communication.Attachment> Attachments => Set<Communication.Attachment>();
     public DbSet<Activities.TaskItem> Tasks => Set<Activities.TaskItem>();
     public DbSet<Activities.Notification> Notifications => Set<Activities.Notification>();
+    public DbSet<Communication.MailTemplate> MailTemplates => Set<Communication.MailTemplate>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -479,6 +479,41 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.ToTable("interaction_participants", (string)null);
                 });
 
+            modelBuilder.Entity("Motiv.Core.Communication.MailTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("mail_templates", (string)null);
+                });
+
             modelBuilder.Entity("Motiv.Core.CustomFields.CustomFieldDefinition", b =>
                 {
                     b.Property<Guid>("Id")

@@ -41,6 +41,28 @@ public static class CommunicationEndpoints
             return TypedResults.NoContent();
         });
 
+        var mail = api.MapGroup("/mail").WithTags("mail");
+        mail.MapGet("/settings", async (MailService s, CancellationToken ct) => TypedResults.Ok(await s.GetSettingsAsync(mine: false, ct)));
+        mail.MapPut("/settings", async (HttpContext http, MailService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SetSettingsAsync(mine: false, await JsonBody.ReadAsync<SmtpSettings>(http, null), ct)));
+        mail.MapGet("/settings/me", async (MailService s, CancellationToken ct) => TypedResults.Ok(await s.GetSettingsAsync(mine: true, ct)));
+        mail.MapPut("/settings/me", async (HttpContext http, MailService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SetSettingsAsync(mine: true, await JsonBody.ReadAsync<SmtpSettings>(http, null), ct)));
+        mail.MapGet("/templates", async (MailService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListTemplatesAsync(ct) }));
+        mail.MapPost("/templates", async (HttpContext http, MailService s, CancellationToken ct) =>
+        {
+            var template = await s.SaveTemplateAsync(null, await JsonBody.ReadAsync<MailTemplateInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/mail/templates/{template.Id}", template);
+        });
+        mail.MapPatch("/templates/{id:guid}", async (Guid id, HttpContext http, MailService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveTemplateAsync(id, await JsonBody.ReadAsync<MailTemplateInput>(http, null), ct)));
+        mail.MapPost("/preview", async (HttpContext http, MailService s, CancellationToken ct) => TypedResults.Ok(await s.PreviewAsync(await JsonBody.ReadAsync<MailSendInput>(http, null), ct)));
+        mail.MapPost("/send", async (HttpContext http, MailService s, CancellationToken ct) =>
+        {
+            var sent = await s.SendAsync(await JsonBody.ReadAsync<MailSendInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/interactions/{sent.Id}", sent);
+        });
+
         var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
         // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).
         attachments.MapPost("", async (Guid id, HttpRequest request, AttachmentStore store, CancellationToken ct) =>

@@ -68,6 +68,8 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Common.SettingsService>();
         services.AddScoped<Motiv.Core.Communication.InteractionService>();
         services.AddScoped<Motiv.Core.Communication.AttachmentStore>();
+        services.AddScoped<Motiv.Core.Communication.MailService>();
+        services.AddSingleton<Motiv.Core.Communication.ISecretProtector, SecretProtector>();
         services.Configure<Motiv.Core.Communication.AttachmentOptions>(config.GetSection("Motiv:Attachments"));
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
         services.AddScoped<RecycleBinService>();

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Fluid;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Motiv.Core.Common;
+using Motiv.Core.Data;
+
+namespace Motiv.Core.Communication;
+
+public enum MailSecurity
+{
+    Auto = 0,
+    None = 1,
+    StartTls = 2,
+    SslOnConnect = 3,
+}
+
+/// <summary>An SMTP server and the sender Motiv uses. The password is stored encrypted and never shown again.</summary>
+public sealed record SmtpSettings
+{
+    public string Host { get; init; } = "";
+    public int Port { get; init; } = 587;
+    public MailSecurity Security { get; init; }
+    public string? UserName { get; init; }
+    public string? Password { get; init; }
+    public string FromAddress { get; init; } = "";
+    public string? FromName { get; init; }
+}
+
+public sealed record SmtpSettingsDto(string Host, int Port, MailSecurity Security, string? UserName, bool HasPassword, string FromAddress, string? FromName);
+
+/// <summary>Encrypts secrets at rest (the web host uses ASP.NET Core data protection).</summary>
+public interface ISecretProtector
+{
+    string Protect(string secret);
+    string Unprotect(string protectedSecret);
+}
+
+/// <summary>A mail template in one language: subject and body with merge fields such as {{ person.greeting }}.</summary>
+public sealed class MailTemplate
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public string Name { get; set; } = "";
+    public string Language { get; set; } = "de";
+    public string Subject { get; set; } = "";
+    public string Body { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed record MailTemplateInput(string? Name, string? Language, string? Subject, string? Body, bool? IsActive);
+
+public sealed record MailTemplateDto(Guid Id, string Name, string Language, string Subject, string Body, bool IsActive);
+
+/// <summary>A mail to one person: from a template or with its own subject and body (both may use merge fields).</summary>
+public sealed record MailSendInput(Guid? PersonId, Guid? TemplateId, string? Subject, string? Body, Guid? OrganizationId, Guid? DealId);
+
+public sealed record RenderedMail(string To, string Subject, string BodyHtml);
+
+/// <summary>The mail server refused or could not be reached; nothing was recorded as sent.</summary>
+public sealed class MailDeliveryException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// Outgoing e-mail: SMTP settings (the system's, and a user's own), templates in German and English with merge fields
+/// (Fluid/Liquid, values HTML-encoded), sending with MailKit, and the sent mail on the timeline.
+/// </summary>
+public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISecretProtector secrets, InteractionService interactions)
+{
+    public const string SystemKey = "smtp";
+    private static readonly FluidParser Parser = new();
+
+    private static string UserKey(Guid userId) => "smtp:user:" + userId.ToString("N");
+
+    public async Task<SmtpSettingsDto?> GetSettingsAsync(bool mine, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!mine && !db.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
+        var s = await SettingsService.ReadAsync<SmtpSettings>(db, mine ? UserKey(db.Scope.UserId) : SystemKey, ct);
+        return s is null ? null : new SmtpSettingsDto(s.Host, s.Port, s.Security, s.UserName, s.Password is not null, s.FromAddress, s.FromName);
+    }
+
+    /// <summary>Saves the system's settings (administrators) or the caller's own; an empty password keeps the stored one.</summary>
+    public async Task<SmtpSettingsDto> SetSettingsAsync(bool mine, SmtpSettings input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!mine && !db.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        if (!db.Scope.IsAuthenticated || db.Scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
+        var errors = new FieldErrors();
+        var host = errors.Required("host", input.Host, 200);
+        if (input.Port is < 1 or > 65535) errors.Add("port", Text.Get("Validation.Range", 1, 65535));
+        if (!Enum.IsDefined(input.Security)) errors.Add("security", Text.Get("Validation.Choice"));
+        var from = errors.Email("fromAddress", input.FromAddress);
+        if (from is null) errors.Add("fromAddress", Text.Get("Validation.Required"));
+        errors.ThrowIfAny();
+        var key = mine ? UserKey(db.Scope.UserId) : SystemKey;
+        var current = await SettingsService.ReadAsync<SmtpSettings>(db, key, ct);
+        var stored = input with
+        {
+            Host = host, FromAddress = from!, UserName = string.IsNullOrWhiteSpace(input.UserName) ? null : input.UserName.Trim(),
+            FromName = string.IsNullOrWhiteSpace(input.FromName) ? null : input.FromName.Trim(),
+            Password = string.IsNullOrEmpty(input.Password) ? current?.Password : secrets.Protect(input.Password),
+        };
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct) ?? db.Settings.Add(new SettingRow { Key = key }).Entity;
+        row.Value = JsonColumn.Serialize(stored);
+        row.UpdatedAt = db.Clock.GetUtcNow();
+        row.UpdatedById = db.Scope.UserId;
+        await db.SaveChangesAsync(ct);
+        return new SmtpSettingsDto(stored.Host, stored.Port, stored.Security, stored.UserName, stored.Password is not null, stored.FromAddress, stored.FromName);
+    }
+
+    public async Task<IReadOnlyList<MailTemplateDto>> ListTemplatesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
+        return await db.MailTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language)
+            .Select(t => new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive)).ToListAsync(ct);
+    }
+
+    public async Task<MailTemplateDto> SaveTemplateAsync(Guid? id, MailTemplateInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
+        var t = id is { } existing
+            ? await db.MailTemplates.FirstOrDefaultAsync(x => x.Id == existing, ct) ?? throw new NotFoundException("mailTemplate", existing)
+            : db.MailTemplates.Add(new MailTemplate()).Entity;
+        var errors = new FieldErrors();
+        t.Name = errors.Required("name", input.Name ?? (id is null ? null : t.Name), 100);
+        t.Language = (input.Language ?? t.Language).Trim().ToLowerInvariant();
+        if (t.Language is not ("de" or "en")) errors.Add("language", Text.Get("Validation.Language"));
+        t.Subject = errors.Required("subject", input.Subject ?? (id is null ? null : t.Subject), 300);
+        t.Body = errors.Required("body", input.Body ?? (id is null ? null : t.Body), 50_000);
+        foreach (var (field, source) in new[] { ("subject", t.Subject), ("body", t.Body) })
+            if (source.Length > 0 && !Parser.TryParse(source, out _, out var error)) errors.Add(field, Text.Get("Validation.Template", error));
+        if (input.IsActive is { } active) t.IsActive = active;
+        errors.ThrowIfAny();
+        t.UpdatedAt = db.Clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive);
+    }
+
+    /// <summary>What would be sent: the template or text with the merge fields filled in for this person.</summary>
+    public async Task<RenderedMail> PreviewAsync(MailSendInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await RenderAsync(db, input, ct)).Mail;
+    }
+
+    /// <summary>Sends a mail to one person and records it on their timeline. Nothing is recorded when the server refuses it.</summary>
+    public async Task<InteractionDto> SendAsync(MailSendInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (db.Scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
+        var (mail, personId) = await RenderAsync(db, input, ct);
+        var smtp = await SettingsService.ReadAsync<SmtpSettings>(db, UserKey(db.Scope.UserId), ct)
+            ?? await SettingsService.ReadAsync<SmtpSettings>(db, SystemKey, ct)
+            ?? throw ValidationException.For("smtp", Text.Get("Validation.NoSmtp"));
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(smtp.FromName ?? "", smtp.FromAddress));
+        message.To.Add(MailboxAddress.Parse(mail.To));
+        message.Subject = mail.Subject;
+        message.Body = new BodyBuilder { HtmlBody = mail.BodyHtml, TextBody = InteractionService.PlainText(mail.BodyHtml) }.ToMessageBody();
+        try
+        {
+            using var client = new SmtpClient { Timeout = 30_000 };
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security switch
+            {
+                MailSecurity.None => SecureSocketOptions.None,
+                MailSecurity.StartTls => SecureSocketOptions.StartTls,
+                MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.Auto,
+            }, ct);
+            if (smtp.UserName is { } user && smtp.Password is { } password) await client.AuthenticateAsync(user, secrets.Unprotect(password), ct);
+            await client.SendAsync(message, ct);
+            await client.DisconnectAsync(true, ct);
+        }
+        catch (Exception e) when (e is MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException
+                                      or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+        {
+            throw new MailDeliveryException(Text.Get("Problem.MailDelivery", e.Message), e);
+        }
+        return await interactions.CreateAsync(new InteractionInput
+        {
+            Channel = InteractionChannel.Email, Direction = InteractionDirection.Outbound, Subject = mail.Subject, Body = mail.BodyHtml,
+            OccurredAt = db.Clock.GetUtcNow(), PersonIds = [personId], UserIds = [db.Scope.UserId], OrganizationId = input.OrganizationId, DealId = input.DealId,
+            Outcome = "Message-ID " + message.MessageId,
+        }, ct);
+    }
+
+    private async Task<(RenderedMail Mail, Guid PersonId)> RenderAsync(MotivDbContext db, MailSendInput input, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var person = input.PersonId is { } pid ? await db.People.AsNoTracking().Include(p => p.Employments).FirstOrDefaultAsync(p => p.Id == pid, ct) : null;
+        if (person is null) errors.Add("personId", Text.Get(input.PersonId is null ? "Validation.Required" : "Validation.UnknownPerson"));
+        else if (person.PrimaryEmail is null) errors.Add("personId", Text.Get("Validation.NoEmail"));
+        MailTemplate? template = null;
+        if (input.TemplateId is { } tid)
+        {
+            template = await db.MailTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tid && t.IsActive, ct);
+            if (template is null) errors.Add("templateId", Text.Get("Validation.UnknownRecord"));
+        }
+        var subjectSource = string.IsNullOrWhiteSpace(input.Subject) ? template?.Subject : input.Subject;
+        var bodySource = string.IsNullOrWhiteSpace(input.Body) ? template?.Body : input.Body;
+        if (string.IsNullOrWhiteSpace(subjectSource)) errors.Add("subject", Text.Get("Validation.Required"));
+        if (string.IsNullOrWhiteSpace(bodySource)) errors.Add("body", Text.Get("Validation.Required"));
+        IFluidTemplate? subject = null, body = null;
+        if (subjectSource is not null && !Parser.TryParse(subjectSource, out subject, out var subjectError)) errors.Add("subject", Text.Get("Validation.Template", subjectError));
+        if (bodySource is not null && !Parser.TryParse(bodySource, out body, out var bodyError)) errors.Add("body", Text.Get("Validation.Template", bodyError));
+        errors.ThrowIfAny();
+
+        var language = template?.Language ?? person!.PreferredLanguage ?? (Text.IsGerman ? "de" : "en");
+        var culture = CultureInfo.GetCultureInfo(language == "de" ? "de-DE" : "en-GB");
+        var orgId = input.OrganizationId ?? person!.Employments.FirstOrDefault(e => e.IsPrimary)?.OrganizationId;
+        var org = orgId is { } o ? await db.Organizations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == o, ct) : null;
+        var deal = input.DealId is { } d ? await db.Deals.AsNoTracking().FirstOrDefaultAsync(x => x.Id == d, ct) : null;
+        var me = await db.Users.AsNoTracking().Where(u => u.Id == db.Scope.UserId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
+
+        var options = new TemplateOptions { CultureInfo = culture };
+        options.MemberAccessStrategy.Register<Dictionary<string, object?>, object?>((values, name) => values.GetValueOrDefault(name));
+        var context = new TemplateContext(options);
+        context.SetValue("person", Model(person!, language));
+        context.SetValue("organization", new Dictionary<string, object?> { ["name"] = org?.Name, ["city"] = org?.City });
+        context.SetValue("deal", new Dictionary<string, object?> { ["title"] = deal?.Title, ["amount"] = deal is null ? null : deal.Amount.ToString("N2", culture) + " " + deal.Currency });
+        context.SetValue("user", new Dictionary<string, object?> { ["name"] = me?.DisplayName, ["email"] = me?.Email });
+        var renderedSubject = (await subject!.RenderAsync(context, NullEncoder.Default)).Trim();
+        // Values are HTML-encoded into the body; the result is sanitised like every stored body.
+        var renderedBody = InteractionService.SanitizeBody(await body!.RenderAsync(context, HtmlEncoder.Default)) ?? "";
+        return (new RenderedMail(person!.PrimaryEmail!, renderedSubject, renderedBody), person.Id);
+    }
+
+    private static Dictionary<string, object?> Model(Customers.Person p, string language)
+    {
+        var de = language == "de";
+        var title = p.AcademicTitle is { Length: > 0 } t ? t + " " : "";
+        var greeting = (p.Salutation, de) switch
+        {
+            (Customers.Salutation.Mr, true) => $"Sehr geehrter Herr {title}{p.LastName}",
+            (Customers.Salutation.Ms, true) => $"Sehr geehrte Frau {title}{p.LastName}",
+            (_, true) => $"Guten Tag {p.FirstName} {p.LastName}",
+            (Customers.Salutation.Mr, false) => $"Dear Mr {title}{p.LastName}",
+            (Customers.Salutation.Ms, false) => $"Dear Ms {title}{p.LastName}",
+            _ => $"Dear {p.FirstName} {p.LastName}",
+        };
+        return new Dictionary<string, object?>
+        {
+            ["firstName"] = p.FirstName, ["lastName"] = p.LastName, ["fullName"] = $"{title}{p.FirstName} {p.LastName}", ["title"] = p.AcademicTitle,
+            ["email"] = p.PrimaryEmail, ["greeting"] = greeting,
+        };
+    }
+}
