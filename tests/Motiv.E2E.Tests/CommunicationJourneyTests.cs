@@ -49,4 +49,42 @@ public sealed class CommunicationJourneyTests(BrowserFixture browser) : IClassFi
             await Expect(page.GetByTestId("interaction-body")).ToContainTextAsync("Fragt nach Wartung <b>und</b> Preisen.");
         });
     }
+
+    [Fact]
+    public async Task Send_a_templated_mail_that_arrives_and_shows_on_the_timeline()
+    {
+        await browser.StartAsync();
+        await using var smtp = new TestSmtpServer();
+        using var admin = await browser.ApiClientAsync(BrowserFixture.AdminEmail);
+        static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+        (await admin.PutAsync("/api/v1/mail/settings", Json(new { host = "127.0.0.1", port = smtp.Port, security = "none", fromAddress = "vertrieb@motiv.test" }))).EnsureSuccessStatusCode();
+        var suffix = Guid.CreateVersion7().ToString("N")[^6..];
+        (await admin.PostAsync("/api/v1/mail/templates", Json(new
+        {
+            name = $"Willkommen {suffix}", language = "en", subject = "Welcome, {{ person.lastName }}", body = "<p>{{ person.greeting }},</p><p>welcome to our customer portal.</p>",
+        }))).EnsureSuccessStatusCode();
+        using var api = await browser.ApiClientAsync(BrowserFixture.SalesEmail);
+        var created = await api.PostAsync("/api/v1/people", Json(new
+        {
+            salutation = "ms", firstName = "Mia", lastName = $"Mail{suffix}", preferredLanguage = "en", visibility = "everyone", emails = new[] { new { address = $"mia.{suffix}@kunde.example" } },
+        }));
+        var personId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        var page = await browser.SignInAsync(BrowserFixture.SalesEmail);
+        await BrowserFixture.Step(page, "send-mail", async () =>
+        {
+            await page.GotoAsync($"/people/{personId}");
+            await BrowserFixture.Interactive(page);
+            await BrowserFixture.ClickUntilAsync(page.Locator(".mud-tab", new() { HasText = "Timeline" }), page.GetByTestId("compose-mail"));
+            await BrowserFixture.ClickUntilAsync(page.GetByTestId("compose-mail"), page.GetByTestId("mail-template"));
+            await BrowserFixture.ClickUntilAsync(page.GetByTestId("mail-template"), page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"Willkommen {suffix}" }));
+            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"Willkommen {suffix}" }).ClickAsync();
+            await Expect(page.GetByTestId("mail-preview")).ToContainTextAsync($"Dear Ms Mail{suffix}");
+            await page.GetByTestId("mail-send").ClickAsync();
+            await Expect(page.GetByTestId("timeline-item")).ToContainTextAsync($"Welcome, Mail{suffix}");
+        });
+        var message = Assert.Single(smtp.Received);
+        Assert.Equal($"mia.{suffix}@kunde.example", message.To.Mailboxes.Single().Address);
+        Assert.Contains($"Dear Ms Mail{suffix}", message.HtmlBody);
+    }
 }

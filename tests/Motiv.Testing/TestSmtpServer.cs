@@ -7,7 +7,7 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Motiv.Web.Tests;
+namespace Motiv.Testing;
 
 /// <summary>A real SMTP server in the test process (the SmtpServer package) on 127.0.0.1; what it receives is kept for the test.</summary>
 public sealed class TestSmtpServer : IAsyncDisposable
