@@ -13,9 +13,14 @@ public sealed class FormErrors
 
     public string? Text(string field) => _errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
 
-    /// <summary>Errors of fields the form has no place for (shown as a list above the form).</summary>
+    /// <summary>
+    /// Errors of fields the form has no place for (shown as a list above the form). A shown list field ("lines")
+    /// also covers its items' fields ("lines[0].unitPrice"), which its editor shows next to them.
+    /// </summary>
     public IEnumerable<string> Other(IEnumerable<string> shown) =>
-        _errors.Where(e => !shown.Contains(e.Key) && !e.Key.StartsWith("customFields.", StringComparison.Ordinal)).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}");
+        _errors.Where(e => !e.Key.StartsWith("customFields.", StringComparison.Ordinal)
+                && !shown.Any(s => e.Key == s || e.Key.StartsWith(s + "[", StringComparison.Ordinal) || e.Key.StartsWith(s + ".", StringComparison.Ordinal)))
+            .Select(e => $"{e.Key}: {string.Join(" ", e.Value)}");
 
     public void Set(ValidationException e) => _errors = e.Errors;
 
