@@ -41,6 +41,16 @@ public static class CommunicationEndpoints
             return TypedResults.NoContent();
         });
 
+        var calendar = api.MapGroup("/calendar").WithTags("calendar");
+        calendar.MapPost("/feed", async (HttpContext http, CalendarService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.CreateFeedAsync($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct)));
+        calendar.MapDelete("/feed", async (CalendarService s, CancellationToken ct) =>
+        {
+            await s.RevokeFeedAsync(ct);
+            return TypedResults.NoContent();
+        });
+        api.MapGet("/interactions/{id:guid}/ics", MeetingIcsAsync).WithTags("calendar");
+
         var mail = api.MapGroup("/mail").WithTags("mail");
         mail.MapGet("/settings", async (MailService s, CancellationToken ct) => TypedResults.Ok(await s.GetSettingsAsync(mine: false, ct)));
         mail.MapPut("/settings", async (HttpContext http, MailService s, CancellationToken ct) =>
@@ -75,6 +85,20 @@ public static class CommunicationEndpoints
             return TypedResults.Created($"/api/v1/interactions/{id}/attachments/{saved.Id}", saved);
         }).DisableAntiforgery();
         attachments.MapGet("/{attachmentId:guid}", DownloadAsync);
+    }
+
+    /// <summary>A meeting as an .ics download.</summary>
+    public static async Task<IResult> MeetingIcsAsync(Guid id, CalendarService calendar, CancellationToken ct)
+    {
+        var (content, name) = await calendar.MeetingAsync(id, ct);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(content), "text/calendar; charset=utf-8", name);
+    }
+
+    /// <summary>A user's calendar feed by its secret address (no sign-in: calendar programs cannot sign in).</summary>
+    public static async Task<IResult> FeedAsync(string file, CalendarService calendar, CancellationToken ct)
+    {
+        var content = file.EndsWith(".ics", StringComparison.Ordinal) ? await calendar.FeedAsync(file[..^4], ct) : null;
+        return content is null ? Results.NotFound() : TypedResults.Text(content, "text/calendar; charset=utf-8");
     }
 
     /// <summary>An attachment, always as a download and never sniffed by the browser.</summary>

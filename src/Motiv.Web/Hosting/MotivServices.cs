@@ -69,6 +69,7 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Communication.InteractionService>();
         services.AddScoped<Motiv.Core.Communication.AttachmentStore>();
         services.AddScoped<Motiv.Core.Communication.MailService>();
+        services.AddScoped<Motiv.Core.Communication.CalendarService>();
         services.AddSingleton<Motiv.Core.Communication.ISecretProtector, SecretProtector>();
         services.Configure<Motiv.Core.Communication.AttachmentOptions>(config.GetSection("Motiv:Attachments"));
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
