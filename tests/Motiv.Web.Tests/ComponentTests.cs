@@ -40,7 +40,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         _ctx.Services.AddLocalization();
         foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService),
                      typeof(Core.Sales.LeadService), typeof(Core.Sales.QuoteService), typeof(Core.Sales.OrderService), typeof(Core.Sales.ProductService), typeof(Core.Sales.PriceListService),
-                     typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>) })
+                     typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Core.Communication.InteractionService), typeof(Core.Communication.MailService), typeof(Core.Activities.TaskService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -256,5 +256,34 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
             _ => "Briefkopf",
         };
         rendered.WaitForAssertion(() => Assert.Contains(expected, rendered.Markup));
+    }
+
+    [Fact]
+    public async Task A_timeline_shows_entries_newest_first_renders_hostile_text_inert_and_filters_by_channel()
+    {
+        UseCulture("en");
+        var w = await RenderAsAsync(w => w.SalesA);
+        var interactions = _ctx.Services.GetRequiredService<Core.Communication.InteractionService>();
+        var person = await _ctx.Services.GetRequiredService<PersonService>().CreateAsync(new PersonInput { FirstName = "Tom", LastName = "Timeline" });
+        var at = w.Factory.Clock.GetUtcNow();
+        await interactions.CreateAsync(new Core.Communication.InteractionInput
+        {
+            Channel = Core.Communication.InteractionChannel.Phone, Subject = "<img src=x onerror=alert(1)> Anruf", Body = "<script>alert(2)</script>Hat zurückgerufen.",
+            PersonIds = [person.Id], OccurredAt = at.AddHours(-2), DurationMinutes = 7,
+        });
+        await interactions.CreateAsync(new Core.Communication.InteractionInput { Channel = Core.Communication.InteractionChannel.Note, Subject = "Neueste Notiz", PersonIds = [person.Id], OccurredAt = at });
+
+        var timeline = _ctx.Render<Components.Communication.Timeline>(p => p.Add(x => x.RecordType, Person.Type).Add(x => x.RecordId, person.Id));
+        timeline.WaitForAssertion(() => Assert.Equal(2, timeline.FindAll("[data-testid=timeline-item]").Count));
+        var items = timeline.FindAll("[data-testid=timeline-item]");
+        Assert.Contains("Neueste Notiz", items[0].TextContent);
+        Assert.Contains("7 min", items[1].TextContent);
+        Assert.Empty(timeline.FindAll("[data-testid=timeline] img"));
+        Assert.Empty(timeline.FindAll("[data-testid=timeline] script"));
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt; Anruf", timeline.Find("[data-testid=timeline]").InnerHtml);
+
+        timeline.FindAll(".mud-chip").First(c => c.TextContent.Contains("Call")).Click();
+        timeline.WaitForAssertion(() => Assert.Single(timeline.FindAll("[data-testid=timeline-item]")));
+        Assert.Contains("Anruf", timeline.Find("[data-testid=timeline-item]").TextContent);
     }
 }
