@@ -69,4 +69,22 @@ public sealed class MailApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(HttpStatusCode.BadGateway, down.StatusCode);
         Assert.Equal(before, await w.Factory.FingerprintAsync());
     }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task A_due_reminder_is_also_mailed_to_the_assignee_when_a_mail_server_is_set_up(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        await using var smtp = new TestSmtpServer();
+        await OkJsonAsync(await w.Client(w.Admin).PutAsync("/api/v1/mail/settings", Api.Json(new { host = "127.0.0.1", port = smtp.Port, security = "none", fromAddress = "motiv@motiv.test" })));
+        var title = Api.Unique("Rückruf Kühlhaus");
+        await OkJsonAsync(await w.Client(w.SalesA2).PostAsync("/api/v1/tasks", Api.Json(new { title, remindAt = w.Factory.Clock.GetUtcNow().AddMinutes(-1) })), HttpStatusCode.Created);
+
+        var job = new Hosting.ReminderJob(w.Factory.Services, Microsoft.Extensions.Logging.Abstractions.NullLogger<Hosting.ReminderJob>.Instance);
+        await job.Execute(null!, CancellationToken.None);
+        await job.Execute(null!, CancellationToken.None);
+
+        var mail = Assert.Single(smtp.Received, m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
+        Assert.Equal("sales.a2@test.example", mail.To.Mailboxes.Single().Address);
+        Assert.Contains("/tasks?id=", mail.TextBody ?? "");
+    }
 }

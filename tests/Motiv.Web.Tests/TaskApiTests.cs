@@ -31,7 +31,7 @@ public sealed class TaskApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         // The reminder job (run here on the test's clock) notifies once, however often it runs.
         await using (var sys = w.Factory.SystemDb())
         {
-            Assert.True(await Core.Activities.Reminders.SendDueAsync(sys) >= 1);
+            Assert.True((await Core.Activities.Reminders.SendDueAsync(sys)).Count >= 1);
             await Core.Activities.Reminders.SendDueAsync(sys);
         }
         var notifications = (await OkJsonAsync(await client.GetAsync("/api/v1/notifications?unread=true"))).GetProperty("items");

@@ -10,20 +10,24 @@ namespace Motiv.Core.Activities;
 public static class Reminders
 {
     /// <summary>Notifies assignees of open tasks whose reminder time has come; each reminder is sent once.</summary>
-    public static async Task<int> SendDueAsync(MotivDbContext systemDb, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<Notification>> SendDueAsync(MotivDbContext systemDb, CancellationToken ct = default)
     {
         var now = systemDb.Clock.GetUtcNow();
+        // The "reminded" marks and the notifications are stored together or not at all.
+        await using var transaction = await systemDb.Database.BeginTransactionAsync(ct);
+        var created = new List<Notification>();
         var due = await systemDb.Tasks.IgnoreQueryFilters([MotivDbContext.AccessFilter])
             .Where(t => t.State == TaskState.Open && t.RemindAt != null && t.RemindAt <= now && t.RemindedAt == null)
             .OrderBy(t => t.RemindAt).Take(500).ToListAsync(ct);
         foreach (var task in due)
         {
-            systemDb.Notifications.Add(new Notification { UserId = task.OwnerId, TaskId = task.Id, Title = task.Title, Link = "/tasks?id=" + task.Id, CreatedAt = now });
+            created.Add(systemDb.Notifications.Add(new Notification { UserId = task.OwnerId, TaskId = task.Id, Title = task.Title, Link = "/tasks?id=" + task.Id, CreatedAt = now }).Entity);
             // Derived bookkeeping, not a change a person made: no new version or history entry.
             await systemDb.Tasks.IgnoreQueryFilters().Where(t => t.Id == task.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RemindedAt, now), ct);
         }
         await systemDb.SaveChangesAsync(ct);
-        return due.Count;
+        await transaction.CommitAsync(ct);
+        return created;
     }
 
     /// <summary>For each person with a cadence whose last interaction is older than it, one open keep-in-touch task for the person's owner.</summary>

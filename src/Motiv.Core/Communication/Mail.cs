@@ -164,6 +164,56 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         message.To.Add(MailboxAddress.Parse(mail.To));
         message.Subject = mail.Subject;
         message.Body = new BodyBuilder { HtmlBody = mail.BodyHtml, TextBody = InteractionService.PlainText(mail.BodyHtml) }.ToMessageBody();
+        await DeliverAsync(smtp, message, ct);
+        return await interactions.CreateAsync(new InteractionInput
+        {
+            Channel = InteractionChannel.Email, Direction = InteractionDirection.Outbound, Subject = mail.Subject, Body = mail.BodyHtml,
+            OccurredAt = db.Clock.GetUtcNow(), PersonIds = [personId], UserIds = [db.Scope.UserId], OrganizationId = input.OrganizationId, DealId = input.DealId,
+            Outcome = "Message-ID " + message.MessageId,
+        }, ct);
+    }
+
+    /// <summary>
+    /// Reminder mails to the users of new notifications, in each user's language, when the system's mail server is set up.
+    /// A refused mail is skipped (the reminder is in the app anyway). Runs as Motiv itself.
+    /// </summary>
+    public async Task<int> SendRemindersAsync(MotivDbContext systemDb, IReadOnlyList<Activities.Notification> notifications, string baseUrl, CancellationToken ct = default)
+    {
+        if (notifications.Count == 0 || await SettingsService.ReadAsync<SmtpSettings>(systemDb, SystemKey, ct) is not { } smtp) return 0;
+        var userIds = notifications.Select(n => n.UserId).Distinct().ToList();
+        var users = await systemDb.Users.AsNoTracking().Where(u => userIds.Contains(u.Id) && u.IsActive && u.Email != null)
+            .Select(u => new { u.Id, u.Email, u.Culture }).ToDictionaryAsync(u => u.Id, ct);
+        var sent = 0;
+        foreach (var n in notifications.Where(n => users.ContainsKey(n.UserId)))
+        {
+            var user = users[n.UserId];
+            var culture = CultureInfo.GetCultureInfo(user.Culture is { Length: > 0 } c && c.StartsWith("en", StringComparison.Ordinal) ? "en" : "de");
+            var (previous, previousUi) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+            try
+            {
+                var message = new MimeMessage { Subject = Text.Get("Task.Reminder", n.Title) };
+                message.From.Add(new MailboxAddress(smtp.FromName ?? "Motiv", smtp.FromAddress));
+                message.To.Add(MailboxAddress.Parse(user.Email!));
+                var link = baseUrl.TrimEnd('/') + (n.Link ?? "/tasks");
+                message.Body = new TextPart("plain") { Text = Text.Get("Task.Reminder", n.Title) + "\n\n" + link };
+                await DeliverAsync(smtp, message, ct);
+                sent++;
+            }
+            catch (MailDeliveryException)
+            {
+                // The reminder stays in the app; the next reminder tries the mail server again.
+            }
+            finally
+            {
+                (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (previous, previousUi);
+            }
+        }
+        return sent;
+    }
+
+    private async Task DeliverAsync(SmtpSettings smtp, MimeMessage message, CancellationToken ct)
+    {
         try
         {
             using var client = new SmtpClient { Timeout = 30_000 };
@@ -183,12 +233,6 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         {
             throw new MailDeliveryException(Text.Get("Problem.MailDelivery", e.Message), e);
         }
-        return await interactions.CreateAsync(new InteractionInput
-        {
-            Channel = InteractionChannel.Email, Direction = InteractionDirection.Outbound, Subject = mail.Subject, Body = mail.BodyHtml,
-            OccurredAt = db.Clock.GetUtcNow(), PersonIds = [personId], UserIds = [db.Scope.UserId], OrganizationId = input.OrganizationId, DealId = input.DealId,
-            Outcome = "Message-ID " + message.MessageId,
-        }, ct);
     }
 
     private async Task<(RenderedMail Mail, Guid PersonId)> RenderAsync(MotivDbContext db, MailSendInput input, CancellationToken ct)

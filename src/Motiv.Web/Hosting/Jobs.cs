@@ -1,5 +1,6 @@
 using Motiv.Core.Activities;
 using Motiv.Core.Common;
+using Motiv.Core.Communication;
 using Motiv.Core.Data;
 using Quartz;
 
@@ -49,7 +50,13 @@ public abstract class SystemJob(IServiceProvider services, ILogger log) : IJob
 [DisallowConcurrentExecution]
 public sealed class ReminderJob(IServiceProvider services, ILogger<ReminderJob> log) : SystemJob(services, log)
 {
-    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Reminders.SendDueAsync(db, ct);
+    protected override async Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct)
+    {
+        var created = await Reminders.SendDueAsync(db, ct);
+        var baseUrl = services.GetRequiredService<IConfiguration>()["Motiv:PublicUrl"] ?? "http://localhost:5080";
+        await services.GetRequiredService<MailService>().SendRemindersAsync(db, created, baseUrl, ct);
+        return created.Count;
+    }
 }
 
 [DisallowConcurrentExecution]
