@@ -98,10 +98,12 @@ public sealed class SettingsService(IDbContextFactory<MotivDbContext> dbFactory,
     }
 
     /// <summary>"png" or "jpeg" by the file's first bytes (never by its name or a client's content type); null for anything else.</summary>
-    public static string? ImageKind(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }) ? "png"
-        : bytes.StartsWith(new byte[] { 0xFF, 0xD8, 0xFF }) ? "jpeg"
-        : null;
+    public static string? ImageKind(ReadOnlySpan<byte> bytes) => Communication.AttachmentStore.Sniff(bytes, "") switch
+    {
+        "image/png" => "png",
+        "image/jpeg" => "jpeg",
+        _ => null,
+    };
 
     /// <summary>ISO 13616: move the first four characters to the end, letters to numbers, mod 97 = 1.</summary>
     public static bool IsValidIban(string iban)

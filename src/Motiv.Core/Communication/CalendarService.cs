@@ -26,8 +26,8 @@ public sealed class CalendarService(IDbContextFactory<MotivDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated || db.Scope.UserId == Guid.Empty) throw new AccessDeniedException(Text.Get("Access.SignIn"));
+        await RemoveFeedsAsync(db, ct);
         var me = db.Scope.UserId.ToString();
-        db.Settings.RemoveRange(await db.Settings.Where(s => s.Key.StartsWith("calendar:") && s.Value == me).ToListAsync(ct));
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         db.Settings.Add(new SettingRow { Key = FeedKey(Hash(secret)), Value = me, UpdatedAt = db.Clock.GetUtcNow(), UpdatedById = db.Scope.UserId });
         await db.SaveChangesAsync(ct);
@@ -37,9 +37,14 @@ public sealed class CalendarService(IDbContextFactory<MotivDbContext> dbFactory,
     public async Task RevokeFeedAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await RemoveFeedsAsync(db, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static async Task RemoveFeedsAsync(MotivDbContext db, CancellationToken ct)
+    {
         var me = db.Scope.UserId.ToString();
         db.Settings.RemoveRange(await db.Settings.Where(s => s.Key.StartsWith("calendar:") && s.Value == me).ToListAsync(ct));
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The feed of the user the secret belongs to, read with that user's rights; null for an unknown secret.</summary>

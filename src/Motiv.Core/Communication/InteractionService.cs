@@ -122,8 +122,7 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
             q = q.Where(i => i.Subject.ToLower().Contains(text) || (i.BodyText != null && i.BodyText.ToLower().Contains(text)));
         }
         return await Paging.PageAsync(q, Sorts, null, query.Cursor, query.Limit,
-            i => new TimelineItem(i.Id, i.Channel, i.Direction, i.Subject, i.BodyText == null ? null : i.BodyText.Substring(0, Math.Min(i.BodyText.Length, ExcerptLength)),
-                i.OccurredAt, i.DurationMinutes, i.Outcome, i.OrganizationId, i.DealId, db.Attachments.Count(a => a.InteractionId == i.Id), i.OwnerId, i.Version), ct);
+            Item(db), ct);
     }
 
     public async Task<Page<TimelineItem>> ListAsync(TimelineQuery query, CancellationToken ct = default)
@@ -132,9 +131,13 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
         IQueryable<Interaction> q = db.Interactions.AsNoTracking();
         if (query.Channel is { } channel) q = q.Where(i => i.Channel == channel);
         return await Paging.PageAsync(q, Sorts, null, query.Cursor, query.Limit,
-            i => new TimelineItem(i.Id, i.Channel, i.Direction, i.Subject, i.BodyText == null ? null : i.BodyText.Substring(0, Math.Min(i.BodyText.Length, ExcerptLength)),
-                i.OccurredAt, i.DurationMinutes, i.Outcome, i.OrganizationId, i.DealId, db.Attachments.Count(a => a.InteractionId == i.Id), i.OwnerId, i.Version), ct);
+            Item(db), ct);
     }
+
+    /// <summary>A timeline row: the interaction with an excerpt of its text and its number of attachments.</summary>
+    private static System.Linq.Expressions.Expression<Func<Interaction, TimelineItem>> Item(MotivDbContext db) =>
+        i => new TimelineItem(i.Id, i.Channel, i.Direction, i.Subject, i.BodyText == null ? null : i.BodyText.Substring(0, Math.Min(i.BodyText.Length, ExcerptLength)),
+            i.OccurredAt, i.DurationMinutes, i.Outcome, i.OrganizationId, i.DealId, db.Attachments.Count(a => a.InteractionId == i.Id), i.OwnerId, i.Version);
 
     public async Task<InteractionDto> GetAsync(Guid id, CancellationToken ct = default)
     {

@@ -74,6 +74,8 @@ public sealed record OrganizationQuery : ICustomFieldQuery<OrganizationQuery>
 
 public sealed record OrganizationRef(Guid Id, string Name);
 
+public sealed record PersonRef(Guid Id, string Name);
+
 public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFactory)
 {
     public static readonly SortFields<Organization> Sorts = new SortFields<Organization>("name")
@@ -105,6 +107,10 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         return await Paging.PageAsync(q, Sorts, query.Sort, query.Cursor, query.Limit,
             o => new OrganizationListItem(o.Id, o.Name, o.Roles.ToList(), o.Industry, o.City, o.Country, o.PrimaryEmail, o.PrimaryPhone, TagList.FromStored(o.Tags), o.OwnerId, o.UpdatedAt, o.Version), ct);
     }
+
+    /// <summary>Suggestions for a picker: the first organisations the user may see whose name matches.</summary>
+    public async Task<IEnumerable<OrganizationRef>> SuggestAsync(string? text, CancellationToken ct = default) =>
+        (await ListAsync(new OrganizationQuery { Q = text, Limit = 20 }, ct)).Items.Select(o => new OrganizationRef(o.Id, o.Name));
 
     public async Task<OrganizationDto> GetAsync(Guid id, CancellationToken ct = default)
     {

@@ -103,6 +103,10 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
             p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.AcademicTitle, p.PrimaryEmail, p.PrimaryPhone, p.City, p.Country, TagList.FromStored(p.Tags), p.OwnerId, p.UpdatedAt, p.Version), ct);
     }
 
+    /// <summary>Suggestions for a picker: the first people the user may see whose name matches.</summary>
+    public async Task<IEnumerable<PersonRef>> SuggestAsync(string? text, CancellationToken ct = default) =>
+        (await ListAsync(new PersonQuery { Q = text, Limit = 20 }, ct)).Items.Select(p => new PersonRef(p.Id, $"{p.FirstName} {p.LastName}"));
+
     public async Task<PersonDto> GetAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

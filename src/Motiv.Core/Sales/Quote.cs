@@ -152,9 +152,11 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var quote = await Records.FindForUpdateAsync(db, db.Quotes, id, expectedVersion, ct);
         if (quote.Status == QuoteStatus.Accepted) throw ValidationException.For("status", Text.Get("Validation.QuoteAccepted"));
-        var before = await ToDtoAsync(db, quote, ct);
+        // A quote that went out keeps the state it went out in; a draft is simply changed.
+        var before = quote.Status == QuoteStatus.Draft ? null : await ToDtoAsync(db, quote, ct);
+        var contentBefore = ContentOf(quote);
         await ApplyAsync(db, quote, input, isNew: false, ct);
-        if (before.Status != QuoteStatus.Draft && ContentOf(before) != ContentOf(await ToDtoAsync(db, quote, ct)))
+        if (before is not null && contentBefore != ContentOf(quote))
         {
             db.QuoteRevisions.Add(new QuoteRevision
             {
@@ -227,10 +229,10 @@ public sealed class QuoteService(IDbContextFactory<MotivDbContext> dbFactory, IO
     }
 
     /// <summary>What a revision is about: everything printed on the quote, not its status or bookkeeping.</summary>
-    private static string ContentOf(QuoteDto q) => JsonColumn.Serialize(new
+    private static string ContentOf(Quote q) => JsonColumn.Serialize(new
     {
         q.OrganizationId, q.PersonId, q.Currency, q.Language, q.QuoteDate, q.ValidUntil, q.Introduction, q.Terms, q.PriceListId,
-        Lines = q.Lines.Select(l => l with { Id = Guid.Empty }),
+        Lines = LineItems.ToDtos(q.Lines).Select(l => l with { Id = Guid.Empty }),
     });
 
     private static DateOnly Today(MotivDbContext db) => DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);

@@ -29,36 +29,39 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
         {
             var batch = await PrefixCandidatesAsync(db, tokens, offset, ct);
-            hits.AddRange(await VisibleAsync(db, batch.Where(seen.Add).ToList(), ct));
+            hits.AddRange(await VisibleAsync(db, batch.Where(c => seen.Add(c.Id)).ToList(), ct));
             if (batch.Count < CandidateBatch) break;
         }
         // Typo tolerance only when nothing starts with what was typed: otherwise near misses would crowd out exact hits.
         if (hits.Count == 0 && !SearchText.LooksLikePhone(query))
         {
             var fuzzy = await FuzzyCandidatesAsync(db, SearchText.Fold(query), ct);
-            hits.AddRange(await VisibleAsync(db, fuzzy.Where(seen.Add).ToList(), ct));
+            hits.AddRange(await VisibleAsync(db, fuzzy.Where(c => seen.Add(c.Id)).ToList(), ct));
         }
         return hits.Take(limit).ToList();
     }
 
-    private static async Task<List<Guid>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, int offset, CancellationToken ct)
+    /// <summary>A record the index proposes: its id and type (so only the sets of the types found are asked).</summary>
+    private readonly record struct Candidate(Guid Id, string Type);
+
+    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, int offset, CancellationToken ct)
     {
         var sql = db.IsSqlite
-            ? "SELECT d.entity_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rank LIMIT @n OFFSET @o"
-            : "SELECT entity_id FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) ORDER BY length(title), entity_id LIMIT @n OFFSET @o";
+            ? "SELECT d.entity_id, d.entity_type FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rank LIMIT @n OFFSET @o"
+            : "SELECT entity_id, entity_type FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) ORDER BY length(title), entity_id LIMIT @n OFFSET @o";
         var match = db.IsSqlite
             ? string.Join(" AND ", tokens.Select(t => $"\"{t}\"*"))
             : string.Join(" & ", tokens.Select(t => $"{t}:*"));
         return await ReadIdsAsync(db, sql, ct, ("@q", match), ("@n", CandidateBatch), ("@o", offset));
     }
 
-    private static async Task<List<Guid>> FuzzyCandidatesAsync(MotivDbContext db, string folded, CancellationToken ct)
+    private static async Task<List<Candidate>> FuzzyCandidatesAsync(MotivDbContext db, string folded, CancellationToken ct)
     {
         if (folded.Length < 3) return [];
         if (!db.IsSqlite)
         {
             return await ReadIdsAsync(db,
-                "SELECT entity_id FROM search_documents WHERE title % @q ORDER BY similarity(title, @q) DESC LIMIT @n",
+                "SELECT entity_id, entity_type FROM search_documents WHERE title % @q ORDER BY similarity(title, @q) DESC LIMIT @n",
                 ct, ("@q", folded), ("@n", CandidateBatch));
         }
         // SQLite: the trigram index finds titles sharing any trigram; the similarity decides, as pg_trgm does.
@@ -66,47 +69,57 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
             .SelectMany(w => Enumerable.Range(0, w.Length - 2).Select(i => w.Substring(i, 3))).Distinct().ToList();
         if (grams.Count == 0) return [];
         var match = string.Join(" OR ", grams.Select(g => $"\"{g}\""));
-        var result = new List<(Guid Id, double Score)>();
+        var result = new List<(Candidate Candidate, double Score)>();
         await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null,
-            "SELECT d.entity_id, t.title FROM search_trgm t JOIN search_docs d ON d.rowid = t.rowid WHERE search_trgm MATCH @q ORDER BY t.rank LIMIT @n",
+            "SELECT d.entity_id, t.title, d.entity_type FROM search_trgm t JOIN search_docs d ON d.rowid = t.rowid WHERE search_trgm MATCH @q ORDER BY t.rank LIMIT @n",
             ("@q", match), ("@n", CandidateBatch));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var score = SearchText.Similarity(folded, reader.GetString(1));
-            if (score >= MinSimilarity) result.Add((Guid.Parse(reader.GetString(0)), score));
+            if (score >= MinSimilarity) result.Add((new Candidate(Guid.Parse(reader.GetString(0)), reader.GetString(2)), score));
         }
-        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
+        return result.OrderByDescending(r => r.Score).Select(r => r.Candidate).ToList();
     }
 
-    private static async Task<List<Guid>> ReadIdsAsync(MotivDbContext db, string sql, CancellationToken ct, params (string, object?)[] parameters)
+    private static async Task<List<Candidate>> ReadIdsAsync(MotivDbContext db, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        var ids = new List<Guid>();
+        var ids = new List<Candidate>();
         await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null, sql, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            ids.Add(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0));
+            ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1)));
         return ids;
     }
 
-    private static async Task<List<SearchHit>> VisibleAsync(MotivDbContext db, List<Guid> ids, CancellationToken ct)
+    private static async Task<List<SearchHit>> VisibleAsync(MotivDbContext db, List<Candidate> candidates, CancellationToken ct)
     {
-        if (ids.Count == 0) return [];
-        var orgs = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id))
-            .Select(o => new SearchHit(Organization.Type, o.Id, o.Name, o.City)).ToListAsync(ct);
-        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id))
-            .Select(p => new SearchHit(Person.Type, p.Id, p.FirstName + " " + p.LastName, p.PrimaryEmail ?? p.City)).ToListAsync(ct);
-        var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id))
-            .Select(l => new SearchHit(Sales.Lead.Type, l.Id, (l.FirstName == null ? "" : l.FirstName + " ") + l.LastName, l.CompanyName ?? l.Email)).ToListAsync(ct);
-        var deals = await db.Deals.AsNoTracking().Where(d => ids.Contains(d.Id))
-            .Select(d => new SearchHit(Sales.Deal.Type, d.Id, d.Title, db.Organizations.Where(o => o.Id == d.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
-        var quotes = await db.Quotes.AsNoTracking().Where(q => ids.Contains(q.Id))
-            .Select(q => new SearchHit(Sales.Quote.Type, q.Id, q.Number, db.Organizations.Where(o => o.Id == q.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
-        var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
-            .Select(x => new SearchHit(Sales.Order.Type, x.Id, x.Number, db.Organizations.Where(o => o.Id == x.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct);
-        var interactions = await db.Interactions.AsNoTracking().Where(x => ids.Contains(x.Id))
-            .Select(x => new SearchHit(Communication.Interaction.Type, x.Id, x.Subject, x.BodyText == null ? null : x.BodyText.Substring(0, Math.Min(x.BodyText.Length, 80)))).ToListAsync(ct);
-        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-        return orgs.Concat(people).Concat(leads).Concat(deals).Concat(quotes).Concat(orders).Concat(interactions).OrderBy(h => order[h.Id]).ToList();
+        if (candidates.Count == 0) return [];
+        var hits = new List<SearchHit>();
+        // One query per type found among the candidates, through the access-filtered set of that type.
+        foreach (var group in candidates.GroupBy(c => c.Type))
+        {
+            var ids = group.Select(c => c.Id).ToList();
+            hits.AddRange(group.Key switch
+            {
+                Organization.Type => await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id))
+                    .Select(o => new SearchHit(Organization.Type, o.Id, o.Name, o.City)).ToListAsync(ct),
+                Person.Type => await db.People.AsNoTracking().Where(p => ids.Contains(p.Id))
+                    .Select(p => new SearchHit(Person.Type, p.Id, p.FirstName + " " + p.LastName, p.PrimaryEmail ?? p.City)).ToListAsync(ct),
+                Sales.Lead.Type => await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id))
+                    .Select(l => new SearchHit(Sales.Lead.Type, l.Id, (l.FirstName == null ? "" : l.FirstName + " ") + l.LastName, l.CompanyName ?? l.Email)).ToListAsync(ct),
+                Sales.Deal.Type => await db.Deals.AsNoTracking().Where(d => ids.Contains(d.Id))
+                    .Select(d => new SearchHit(Sales.Deal.Type, d.Id, d.Title, db.Organizations.Where(o => o.Id == d.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct),
+                Sales.Quote.Type => await db.Quotes.AsNoTracking().Where(q => ids.Contains(q.Id))
+                    .Select(q => new SearchHit(Sales.Quote.Type, q.Id, q.Number, db.Organizations.Where(o => o.Id == q.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct),
+                Sales.Order.Type => await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
+                    .Select(x => new SearchHit(Sales.Order.Type, x.Id, x.Number, db.Organizations.Where(o => o.Id == x.OrganizationId).Select(o => o.Name).FirstOrDefault())).ToListAsync(ct),
+                Communication.Interaction.Type => await db.Interactions.AsNoTracking().Where(x => ids.Contains(x.Id))
+                    .Select(x => new SearchHit(Communication.Interaction.Type, x.Id, x.Subject, x.BodyText == null ? null : x.BodyText.Substring(0, Math.Min(x.BodyText.Length, 80)))).ToListAsync(ct),
+                _ => [],
+            });
+        }
+        var order = candidates.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        return hits.OrderBy(h => order[h.Id]).ToList();
     }
 }
