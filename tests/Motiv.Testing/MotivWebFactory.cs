@@ -132,7 +132,9 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.LeadScoringRules.CountAsync(), await db.Quotas.CountAsync(), await db.Settings.CountAsync(),
             await db.Interactions.IgnoreQueryFilters().CountAsync(), await db.Interactions.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Attachments.CountAsync(),
             await db.Tasks.IgnoreQueryFilters().CountAsync(), await db.Tasks.IgnoreQueryFilters().SumAsync(o => o.Version), await db.Notifications.CountAsync(),
-            await db.MailTemplates.CountAsync(),
+            await db.MailTemplates.CountAsync(), await db.Mailboxes.CountAsync(), await db.MailFolderStates.CountAsync(),
+            await db.MailMessages.CountAsync(), await db.MailMessages.CountAsync(m => m.State == Motiv.Core.Communication.MailMessageState.Review),
+            await db.Set<Motiv.Core.Communication.InteractionParticipant>().CountAsync(p => p.Response != Motiv.Core.Communication.MeetingResponse.None),
         };
         return string.Join("/", parts);
     }

@@ -36,6 +36,9 @@ public static class Requirements
     public static void Chromium() =>
         Require(File.Exists(ChromiumPath) ? null : $"Chromium is not installed at {ChromiumPath} (apt-get install -y chromium).");
 
+    /// <summary>Debian's Dovecot for the IMAP tests (installed by .ci/run).</summary>
+    public static void Dovecot() => Require(TestImapServer.Problem);
+
     private static void Require(string? problem)
     {
         if (problem is null) return;

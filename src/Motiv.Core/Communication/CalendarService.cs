@@ -96,11 +96,12 @@ public sealed class CalendarService(IDbContextFactory<MotivDbContext> dbFactory,
         return calendar;
     }
 
-    private static async Task<CalendarEvent> EventAsync(MotivDbContext db, Interaction m, CancellationToken ct)
+    /// <summary>A meeting as an event; its people with an address are attendees with their answer so far. The version is the sequence number.</summary>
+    internal static async Task<CalendarEvent> EventAsync(MotivDbContext db, Interaction m, CancellationToken ct)
     {
         var personIds = m.Participants.Where(p => p.PersonId != null).Select(p => p.PersonId!.Value).ToList();
         var emails = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id) && p.PrimaryEmail != null)
-            .Select(p => new { p.FirstName, p.LastName, p.PrimaryEmail }).ToListAsync(ct);
+            .Select(p => new { p.Id, p.FirstName, p.LastName, p.PrimaryEmail }).ToListAsync(ct);
         var e = new CalendarEvent
         {
             Uid = m.Id + "@motiv",
@@ -109,8 +110,23 @@ public sealed class CalendarService(IDbContextFactory<MotivDbContext> dbFactory,
             DtStart = new CalDateTime(m.OccurredAt.UtcDateTime),
             DtEnd = new CalDateTime(m.OccurredAt.AddMinutes(m.DurationMinutes ?? 60).UtcDateTime),
             DtStamp = new CalDateTime(m.UpdatedAt.UtcDateTime),
+            Sequence = (int)Math.Min(m.Version, int.MaxValue),
         };
-        foreach (var p in emails) e.Attendees.Add(new Attendee("mailto:" + p.PrimaryEmail) { CommonName = $"{p.FirstName} {p.LastName}" });
+        foreach (var p in emails)
+        {
+            var answer = m.Participants.First(x => x.PersonId == p.Id).Response;
+            e.Attendees.Add(new Attendee("mailto:" + p.PrimaryEmail)
+            {
+                CommonName = $"{p.FirstName} {p.LastName}", Rsvp = true, Role = "REQ-PARTICIPANT",
+                ParticipationStatus = answer switch
+                {
+                    MeetingResponse.Accepted => "ACCEPTED",
+                    MeetingResponse.Declined => "DECLINED",
+                    MeetingResponse.Tentative => "TENTATIVE",
+                    _ => "NEEDS-ACTION",
+                },
+            });
+        }
         return e;
     }
 

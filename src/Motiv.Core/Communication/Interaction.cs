@@ -47,6 +47,14 @@ public sealed class Interaction : Record
     public List<InteractionParticipant> Participants { get; set; } = [];
 }
 
+public enum MeetingResponse
+{
+    None = 0,
+    Accepted = 1,
+    Declined = 2,
+    Tentative = 3,
+}
+
 /// <summary>A person (customer side) or a user (our side) who took part.</summary>
 public sealed class InteractionParticipant : IRecordPart
 {
@@ -54,6 +62,10 @@ public sealed class InteractionParticipant : IRecordPart
     public Guid InteractionId { get; set; }
     public Guid? PersonId { get; set; }
     public Guid? UserId { get; set; }
+
+    /// <summary>For meetings: the answer to the invitation, from the reply that came by mail.</summary>
+    public MeetingResponse Response { get; set; }
+    public DateTimeOffset? RespondedAt { get; set; }
 
     Guid IRecordPart.PartOf => InteractionId;
     string IRecordPart.AuditField => "participants";

@@ -39,7 +39,10 @@ public sealed record AttachmentDto(Guid Id, string FileName, string ContentType,
 public sealed record InteractionDto(Guid Id, InteractionChannel Channel, InteractionDirection Direction, string Subject, string? Body, string? BodyText,
     DateTimeOffset OccurredAt, int? DurationMinutes, string? Outcome, NamedRef? Organization, NamedRef? Deal, NamedRef? Lead, NamedRef? Quote, NamedRef? Order,
     IReadOnlyList<NamedRef> People, IReadOnlyList<NamedRef> Users, IReadOnlyList<AttachmentDto> Attachments, IReadOnlyList<string> Tags,
-    Guid OwnerId, Guid? TeamId, Visibility Visibility, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version);
+    Guid OwnerId, Guid? TeamId, Visibility Visibility, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, IReadOnlyList<MeetingAnswer> Answers);
+
+/// <summary>A participant's answer to a meeting invitation.</summary>
+public sealed record MeetingAnswer(Guid PersonId, MeetingResponse Response, DateTimeOffset? RespondedAt);
 
 /// <summary>One entry of a timeline: what a row shows, with a short excerpt of the body.</summary>
 public sealed record TimelineItem(Guid Id, InteractionChannel Channel, InteractionDirection Direction, string Subject, string? Excerpt,
@@ -244,7 +247,8 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
         return new InteractionDto(i.Id, i.Channel, i.Direction, i.Subject, i.BodyHtml, i.BodyText, i.OccurredAt, i.DurationMinutes, i.Outcome,
             await NameAsync(db.Organizations, i.OrganizationId, o => o.Name, ct), await NameAsync(db.Deals, i.DealId, d => d.Title, ct),
             await NameAsync(db.Leads, i.LeadId, l => l.LastName, ct), await NameAsync(db.Quotes, i.QuoteId, q => q.Number, ct), await NameAsync(db.Orders, i.OrderId, o => o.Number, ct),
-            people, users, attachments, TagList.FromStored(i.Tags), i.OwnerId, i.TeamId, i.Visibility, i.CreatedAt, i.UpdatedAt, i.Version);
+            people, users, attachments, TagList.FromStored(i.Tags), i.OwnerId, i.TeamId, i.Visibility, i.CreatedAt, i.UpdatedAt, i.Version,
+            [.. i.Participants.Where(p => p.PersonId != null && p.Response != MeetingResponse.None).Select(p => new MeetingAnswer(p.PersonId!.Value, p.Response, p.RespondedAt))]);
     }
 
     private static async Task<NamedRef?> NameAsync<T>(IQueryable<T> set, Guid? id, System.Linq.Expressions.Expression<Func<T, string>> name, CancellationToken ct) where T : Record

@@ -156,9 +156,7 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (db.Scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
         var (mail, personId) = await RenderAsync(db, input, ct);
-        var smtp = await SettingsService.ReadAsync<SmtpSettings>(db, UserKey(db.Scope.UserId), ct)
-            ?? await SettingsService.ReadAsync<SmtpSettings>(db, SystemKey, ct)
-            ?? throw ValidationException.For("smtp", Text.Get("Validation.NoSmtp"));
+        var smtp = await SmtpForAsync(db, ct);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(smtp.FromName ?? "", smtp.FromAddress));
         message.To.Add(MailboxAddress.Parse(mail.To));
@@ -171,6 +169,41 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
             OccurredAt = db.Clock.GetUtcNow(), PersonIds = [personId], UserIds = [db.Scope.UserId], OrganizationId = input.OrganizationId, DealId = input.DealId,
             Outcome = "Message-ID " + message.MessageId,
         }, ct);
+    }
+
+    /// <summary>The caller's own mail server, else the system's.</summary>
+    private static async Task<SmtpSettings> SmtpForAsync(MotivDbContext db, CancellationToken ct) =>
+        await SettingsService.ReadAsync<SmtpSettings>(db, UserKey(db.Scope.UserId), ct)
+        ?? await SettingsService.ReadAsync<SmtpSettings>(db, SystemKey, ct)
+        ?? throw ValidationException.For("smtp", Text.Get("Validation.NoSmtp"));
+
+    /// <summary>
+    /// Sends a meeting's invitation (iCalendar, METHOD:REQUEST) to its people who have an address; their calendar program
+    /// answers by mail, and the answer reaches the meeting through mailbox synchronisation. Returns the number of invitees.
+    /// </summary>
+    public async Task<int> InviteAsync(Guid meetingId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var meeting = await Records.FindAsync(db.Interactions.AsNoTracking().Include(i => i.Participants), meetingId, ct);
+        if (!Access.AccessRules.CanWrite(db.Scope, meeting.OwnerId, meeting.TeamId, meeting.Visibility)) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+        if (meeting.Channel != InteractionChannel.Meeting) throw ValidationException.For("channel", Text.Get("Validation.NotAMeeting"));
+        var smtp = await SmtpForAsync(db, ct);
+        var e = await CalendarService.EventAsync(db, meeting, ct);
+        if (e.Attendees.Count == 0) throw ValidationException.For("personIds", Text.Get("Validation.NoInvitees"));
+        e.Organizer = new Ical.Net.DataTypes.Organizer("mailto:" + smtp.FromAddress) { CommonName = smtp.FromName };
+        var calendar = new Ical.Net.Calendar { ProductId = "-//Motiv//CRM//DE", Method = "REQUEST" };
+        calendar.Events.Add(e);
+        var ics = new Ical.Net.Serialization.CalendarSerializer().SerializeToString(calendar) ?? "";
+        var message = new MimeMessage { Subject = Text.Get("Meeting.Invitation", meeting.Subject) };
+        message.From.Add(new MailboxAddress(smtp.FromName ?? "", smtp.FromAddress));
+        foreach (var a in e.Attendees) message.To.Add(new MailboxAddress(a.CommonName ?? "", a.Value!.ToString()["mailto:".Length..]));
+        var invitation = new TextPart("calendar") { Text = ics };
+        invitation.ContentType.Charset = "utf-8";
+        invitation.ContentType.Parameters.Add("method", "REQUEST");
+        var when = meeting.OccurredAt.UtcDateTime.ToString("g", CultureInfo.CurrentCulture) + " UTC";
+        message.Body = new MultipartAlternative { new TextPart("plain") { Text = Text.Get("Meeting.InvitationText", meeting.Subject, when) }, invitation };
+        await DeliverAsync(smtp, message, ct);
+        return e.Attendees.Count;
     }
 
     /// <summary>

@@ -92,3 +92,56 @@ internal sealed class MailTemplateConfiguration : IEntityTypeConfiguration<MailT
         b.Property(t => t.Subject).HasMaxLength(300);
     }
 }
+
+internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
+{
+    public void Configure(EntityTypeBuilder<Mailbox> b)
+    {
+        b.ToTable("mailboxes");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Address).HasMaxLength(254);
+        b.Property(x => x.Host).HasMaxLength(200);
+        b.Property(x => x.UserName).HasMaxLength(200);
+        b.Property(x => x.Folders).HasJsonConversion();
+        b.HasOne<Identity.MotivUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Identity.Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class MailFolderStateConfiguration : IEntityTypeConfiguration<MailFolderState>
+{
+    public void Configure(EntityTypeBuilder<MailFolderState> b)
+    {
+        b.ToTable("mail_folder_states");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Folder).HasMaxLength(200);
+        b.Property(x => x.LastError).HasMaxLength(500);
+        b.HasOne<Mailbox>().WithMany().HasForeignKey(x => x.MailboxId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.MailboxId, x.Folder }).IsUnique();
+    }
+}
+
+internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMessage>
+{
+    public void Configure(EntityTypeBuilder<MailMessage> b)
+    {
+        b.ToTable("mail_messages");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Folder).HasMaxLength(200);
+        b.Property(x => x.MessageId).HasMaxLength(300);
+        b.Property(x => x.ThreadId).HasMaxLength(300);
+        b.Property(x => x.SkipReason).HasMaxLength(40);
+        b.Property(x => x.FromAddress).HasMaxLength(254);
+        b.Property(x => x.FromName).HasMaxLength(200);
+        b.Property(x => x.Subject).HasMaxLength(300);
+        b.HasOne<Mailbox>().WithMany().HasForeignKey(x => x.MailboxId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Interaction>().WithMany().HasForeignKey(x => x.InteractionId).OnDelete(DeleteBehavior.SetNull);
+        // A message's place on the server is taken once, however often a sync runs or is interrupted.
+        b.HasIndex(x => new { x.MailboxId, x.Folder, x.UidValidity, x.Uid }).IsUnique();
+        b.HasIndex(x => x.MessageId);
+        b.HasIndex(x => x.ThreadId);
+        b.HasIndex(x => x.InteractionId);
+        b.HasIndex(x => new { x.State, x.OwnerId });
+    }
+}

@@ -54,6 +54,9 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Activities.TaskItem> Tasks => Set<Activities.TaskItem>();
     public DbSet<Activities.Notification> Notifications => Set<Activities.Notification>();
     public DbSet<Communication.MailTemplate> MailTemplates => Set<Communication.MailTemplate>();
+    public DbSet<Communication.Mailbox> Mailboxes => Set<Communication.Mailbox>();
+    public DbSet<Communication.MailFolderState> MailFolderStates => Set<Communication.MailFolderState>();
+    public DbSet<Communication.MailMessage> MailMessages => Set<Communication.MailMessage>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

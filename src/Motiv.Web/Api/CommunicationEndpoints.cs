@@ -50,6 +50,21 @@ public static class CommunicationEndpoints
             return TypedResults.NoContent();
         });
         api.MapGet("/interactions/{id:guid}/ics", MeetingIcsAsync).WithTags("calendar");
+        var meetings = api.MapGroup("/meetings").WithTags("calendar");
+        meetings.MapGet("", async (string? cursor, int? limit, InteractionService s, CancellationToken ct) =>
+        {
+            var page = await s.ListAsync(new TimelineQuery { Channel = InteractionChannel.Meeting, Cursor = cursor, Limit = limit }, ct);
+            return TypedResults.Ok(new ListResponse<TimelineItem>(page.Items, page.NextCursor, page.Total));
+        });
+        // A meeting is an interaction on the meeting channel; its invitations go out by a separate request.
+        meetings.MapPost("", async (HttpContext http, InteractionService s, CancellationToken ct) =>
+        {
+            var input = await JsonBody.ReadAsync<InteractionInput>(http, null);
+            input.Channel = InteractionChannel.Meeting;
+            var meeting = await s.CreateAsync(input, ct);
+            return TypedResults.Created($"/api/v1/interactions/{meeting.Id}", meeting);
+        });
+        meetings.MapPost("/{id:guid}/invitations", async (Guid id, MailService mail, CancellationToken ct) => TypedResults.Ok(new { invited = await mail.InviteAsync(id, ct) }));
 
         var mail = api.MapGroup("/mail").WithTags("mail");
         mail.MapGet("/settings", async (MailService s, CancellationToken ct) => TypedResults.Ok(await s.GetSettingsAsync(mine: false, ct)));
@@ -73,18 +88,61 @@ public static class CommunicationEndpoints
             return TypedResults.Created($"/api/v1/interactions/{sent.Id}", sent);
         });
 
+        api.MapMailboxApi();
+
         var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
         // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).
         attachments.MapPost("", async (Guid id, HttpRequest request, AttachmentStore store, CancellationToken ct) =>
         {
-            if (!request.HasFormContentType) throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
-            var form = await request.ReadFormAsync(ct);
-            var file = form.Files.GetFile("file") ?? throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
+            var file = await UploadedFileAsync(request, ct);
             await using var stream = file.OpenReadStream();
             var saved = await store.AddAsync(id, file.FileName, stream, ct);
             return TypedResults.Created($"/api/v1/interactions/{id}/attachments/{saved.Id}", saved);
         }).DisableAntiforgery();
         attachments.MapGet("/{attachmentId:guid}", DownloadAsync);
+    }
+
+    private static void MapMailboxApi(this RouteGroupBuilder api)
+    {
+        var boxes = api.MapGroup("/mailboxes").WithTags("mail");
+        boxes.MapGet("", async (MailboxService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct) }));
+        boxes.MapGet("/{id:guid}", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.GetAsync(id, ct)));
+        boxes.MapPost("", async (HttpContext http, MailboxService s, CancellationToken ct) =>
+        {
+            var box = await s.SaveAsync(null, await JsonBody.ReadAsync<MailboxInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/mailboxes/{box.Id}", box);
+        });
+        boxes.MapPatch("/{id:guid}", async (Guid id, HttpContext http, MailboxService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<MailboxInput>(http, null), ct)));
+        boxes.MapDelete("/{id:guid}", async (Guid id, MailboxService s, CancellationToken ct) =>
+        {
+            await s.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        });
+        boxes.MapPost("/{id:guid}/sync", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.SyncNowAsync(id, null, ct)));
+        boxes.MapGet("/{id:guid}/reconciliation", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.ReconciliationAsync(id, ct)));
+        boxes.MapGet("/{id:guid}/messages", async (Guid id, MailMessageState? state, int? limit, MailboxService s, CancellationToken ct) =>
+            TypedResults.Ok(new { items = await s.MessagesAsync(id, state, limit, ct) }));
+
+        var mail = api.MapGroup("/mail").WithTags("mail");
+        mail.MapGet("/review", async (int? limit, MailboxService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ReviewListAsync(limit, ct) }));
+        mail.MapPost("/review/{id:guid}", async (Guid id, HttpContext http, MailboxService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.ReviewAsync(id, await JsonBody.ReadAsync<ReviewInput>(http, null), ct)));
+        // One message as an .eml file, multipart with the bearer token (no cookie, so no cross-site request can make it).
+        mail.MapPost("/eml", async (HttpRequest request, MailboxService s, CancellationToken ct) =>
+        {
+            var file = await UploadedFileAsync(request, ct);
+            if (file.Length > 25 * 1024 * 1024) throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.FileSize", 25 * 1024));
+            await using var stream = file.OpenReadStream();
+            return TypedResults.Ok(await s.ImportEmlAsync(stream, ct));
+        }).DisableAntiforgery();
+    }
+
+    private static async Task<IFormFile> UploadedFileAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
+        var form = await request.ReadFormAsync(ct);
+        return form.Files.GetFile("file") ?? throw Core.Common.ValidationException.For("file", Core.Text.Get("Validation.Required"));
     }
 
     /// <summary>A meeting as an .ics download.</summary>

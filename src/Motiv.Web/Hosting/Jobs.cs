@@ -8,7 +8,7 @@ namespace Motiv.Web.Hosting;
 
 /// <summary>
 /// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
-/// reminders every minute, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
+/// reminders every minute, mailbox synchronisation every five minutes, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
 /// and never twice at the same time.
 /// </summary>
 public static class Jobs
@@ -19,6 +19,7 @@ public static class Jobs
         {
             q.ScheduleJob<ReminderJob>(t => t.WithIdentity(nameof(ReminderJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(1), null));
             q.ScheduleJob<KeepInTouchJob>(t => t.WithIdentity(nameof(KeepInTouchJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(1), null));
+            q.ScheduleJob<MailSyncJob>(t => t.WithIdentity(nameof(MailSyncJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(5), null));
             q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -70,4 +71,11 @@ public sealed class PurgeJob(IServiceProvider services, ILogger<PurgeJob> log) :
 {
     protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
         services.GetRequiredService<RecycleBinService>().PurgeExpiredAsync(db, ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class MailSyncJob(IServiceProvider services, ILogger<MailSyncJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
+        services.GetRequiredService<MailboxService>().SyncAllAsync(ct);
 }

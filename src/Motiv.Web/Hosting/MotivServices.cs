@@ -70,6 +70,8 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Communication.AttachmentStore>();
         services.AddScoped<Motiv.Core.Communication.MailService>();
         services.AddScoped<Motiv.Core.Communication.CalendarService>();
+        services.AddScoped<Motiv.Core.Communication.MailboxService>();
+        services.Configure<Motiv.Core.Communication.MailSyncOptions>(config.GetSection("Motiv:MailSync"));
         services.AddSingleton<Motiv.Core.Communication.ISecretProtector, SecretProtector>();
         services.Configure<Motiv.Core.Communication.AttachmentOptions>(config.GetSection("Motiv:Attachments"));
         services.Configure<Motiv.Core.Sales.SalesOptions>(config.GetSection("Motiv:Sales"));
