@@ -20,6 +20,13 @@ public sealed class Text
     public static string Get(string key, params object?[] args) =>
         string.Format(CultureInfo.CurrentCulture, Get(key), args);
 
+    /// <summary>A text in a given language ("de" or "en"), for what leaves the app in the reader's language (mails, public pages).</summary>
+    public static string In(string language, string key, params object?[] args)
+    {
+        var culture = CultureInfo.GetCultureInfo(language == "de" ? "de-DE" : "en-GB");
+        return string.Format(culture, Resources.GetString(key, culture) ?? key, args);
+    }
+
     /// <summary>All keys of the neutral (English) resources; the tests check that German has each of them.</summary>
     public static IReadOnlyList<string> Keys(CultureInfo culture) =>
         Resources.GetResourceSet(culture, true, false)?.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key).ToList() ?? [];

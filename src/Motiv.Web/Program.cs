@@ -28,12 +28,14 @@ app.Use(AccountEndpoints.LoadCurrentUserAsync);
 app.Use(AccountEndpoints.RedirectToSetupAsync);
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Motiv API"));
 app.MapMotivApi();
 app.MapAccountEndpoints();
+app.MapPublicPages();
 app.MapGet("/quotes/{id:guid}/pdf", Motiv.Web.Api.SalesEndpoints.DownloadPdfAsync).RequireAuthorization();
 app.MapGet("/attachments/{id:guid}/{attachmentId:guid}", Motiv.Web.Api.CommunicationEndpoints.DownloadAsync).RequireAuthorization();
 app.MapGet("/meetings/{id:guid}.ics", Motiv.Web.Api.CommunicationEndpoints.MeetingIcsAsync).RequireAuthorization();

@@ -135,6 +135,8 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.MailTemplates.CountAsync(), await db.Mailboxes.CountAsync(), await db.MailFolderStates.CountAsync(),
             await db.MailMessages.CountAsync(), await db.MailMessages.CountAsync(m => m.State == Motiv.Core.Communication.MailMessageState.Review),
             await db.Set<Motiv.Core.Communication.InteractionParticipant>().CountAsync(p => p.Response != Motiv.Core.Communication.MeetingResponse.None),
+            await db.ConsentEntries.CountAsync(), await db.WebForms.CountAsync(), await db.WebForms.SumAsync(f => f.Submissions),
+            await db.Webhooks.CountAsync(), await db.WebhookDeliveries.CountAsync(),
         };
         return string.Join("/", parts);
     }

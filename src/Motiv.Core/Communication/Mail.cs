@@ -44,6 +44,9 @@ public interface ISecretProtector
 public sealed class MailTemplate
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>Set for marketing templates: sending then needs a valid basis for this purpose, and the mail carries an unsubscribe link.</summary>
+    public ConsentPurpose? Purpose { get; set; }
     public string Name { get; set; } = "";
     public string Language { get; set; } = "de";
     public string Subject { get; set; } = "";
@@ -52,14 +55,25 @@ public sealed class MailTemplate
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-public sealed record MailTemplateInput(string? Name, string? Language, string? Subject, string? Body, bool? IsActive);
+public sealed record MailTemplateInput(string? Name, string? Language, string? Subject, string? Body, bool? IsActive, ConsentPurpose? Purpose = null, bool? Transactional = null);
 
-public sealed record MailTemplateDto(Guid Id, string Name, string Language, string Subject, string Body, bool IsActive);
+public sealed record MailTemplateDto(Guid Id, string Name, string Language, string Subject, string Body, bool IsActive, ConsentPurpose? Purpose);
 
-/// <summary>A mail to one person: from a template or with its own subject and body (both may use merge fields).</summary>
-public sealed record MailSendInput(Guid? PersonId, Guid? TemplateId, string? Subject, string? Body, Guid? OrganizationId, Guid? DealId);
+/// <summary>
+/// A mail to one person: from a template or with its own subject and body (both may use merge fields). A purpose (or a
+/// marketing template) makes it marketing mail: it needs a valid basis and carries an unsubscribe link.
+/// </summary>
+public sealed record MailSendInput(Guid? PersonId, Guid? TemplateId, string? Subject, string? Body, Guid? OrganizationId, Guid? DealId, ConsentPurpose? Purpose = null);
 
-public sealed record RenderedMail(string To, string Subject, string BodyHtml);
+/// <summary>Where Motiv can be reached from outside, for links in mails (reminders, unsubscribe, double opt-in).</summary>
+public sealed class LinkOptions
+{
+    public string PublicUrl { get; set; } = "http://localhost:5080";
+
+    public string Link(string path) => PublicUrl.TrimEnd('/') + path;
+}
+
+public sealed record RenderedMail(string To, string Subject, string BodyHtml, string Language, ConsentPurpose? Purpose = null);
 
 /// <summary>The mail server refused or could not be reached; nothing was recorded as sent.</summary>
 public sealed class MailDeliveryException(string message, Exception inner) : Exception(message, inner);
@@ -68,7 +82,8 @@ public sealed class MailDeliveryException(string message, Exception inner) : Exc
 /// Outgoing e-mail: SMTP settings (the system's, and a user's own), templates in German and English with merge fields
 /// (Fluid/Liquid, values HTML-encoded), sending with MailKit, and the sent mail on the timeline.
 /// </summary>
-public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISecretProtector secrets, InteractionService interactions)
+public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISecretProtector secrets, InteractionService interactions, ConsentService consents,
+    Microsoft.Extensions.Options.IOptions<LinkOptions> links)
 {
     public const string SystemKey = "smtp";
     private static readonly FluidParser Parser = new();
@@ -118,7 +133,7 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
         return await db.MailTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language)
-            .Select(t => new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive)).ToListAsync(ct);
+            .Select(t => new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose)).ToListAsync(ct);
     }
 
     public async Task<MailTemplateDto> SaveTemplateAsync(Guid? id, MailTemplateInput input, CancellationToken ct = default)
@@ -137,10 +152,16 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         foreach (var (field, source) in new[] { ("subject", t.Subject), ("body", t.Body) })
             if (source.Length > 0 && !Parser.TryParse(source, out _, out var error)) errors.Add(field, Text.Get("Validation.Template", error));
         if (input.IsActive is { } active) t.IsActive = active;
+        if (input.Purpose is { } purpose)
+        {
+            if (Enum.IsDefined(purpose)) t.Purpose = purpose;
+            else errors.Add("purpose", Text.Get("Validation.Choice"));
+        }
+        if (input.Transactional == true) t.Purpose = null;
         errors.ThrowIfAny();
         t.UpdatedAt = db.Clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        return new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive);
+        return new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose);
     }
 
     /// <summary>What would be sent: the template or text with the merge fields filled in for this person.</summary>
@@ -150,18 +171,34 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         return (await RenderAsync(db, input, ct)).Mail;
     }
 
-    /// <summary>Sends a mail to one person and records it on their timeline. Nothing is recorded when the server refuses it.</summary>
+    /// <summary>
+    /// Sends a mail to one person and records it on their timeline. Nothing is recorded when the server refuses it.
+    /// Marketing mail goes through the consent check first and carries an unsubscribe link (also as List-Unsubscribe,
+    /// one click per RFC 8058); transactional mail needs no consent.
+    /// </summary>
     public async Task<InteractionDto> SendAsync(MailSendInput input, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (db.Scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
         var (mail, personId) = await RenderAsync(db, input, ct);
+        if (mail.Purpose is { } purpose) await ConsentService.RequireAsync(db, personId, ConsentChannel.Email, purpose, ct);
         var smtp = await SmtpForAsync(db, ct);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(smtp.FromName ?? "", smtp.FromAddress));
         message.To.Add(MailboxAddress.Parse(mail.To));
         message.Subject = mail.Subject;
-        message.Body = new BodyBuilder { HtmlBody = mail.BodyHtml, TextBody = InteractionService.PlainText(mail.BodyHtml) }.ToMessageBody();
+        var html = mail.BodyHtml;
+        var text = InteractionService.PlainText(html);
+        if (mail.Purpose is { } marketing)
+        {
+            var unsubscribe = links.Value.Link("/unsubscribe/" + consents.UnsubscribeToken(personId, marketing));
+            message.Headers.Add("List-Unsubscribe", "<" + unsubscribe + ">");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            var note = Text.In(mail.Language, "Mail.UnsubscribeText");
+            html += $"<hr><p><small>{System.Net.WebUtility.HtmlEncode(note)} <a href=\"{System.Net.WebUtility.HtmlEncode(unsubscribe)}\">{System.Net.WebUtility.HtmlEncode(Text.In(mail.Language, "Mail.Unsubscribe"))}</a></small></p>";
+            text += $"\n\n{note} {unsubscribe}";
+        }
+        message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
         await DeliverAsync(smtp, message, ct);
         return await interactions.CreateAsync(new InteractionInput
         {
@@ -200,10 +237,27 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         var invitation = new TextPart("calendar") { Text = ics };
         invitation.ContentType.Charset = "utf-8";
         invitation.ContentType.Parameters.Add("method", "REQUEST");
-        var when = meeting.OccurredAt.UtcDateTime.ToString("g", CultureInfo.CurrentCulture) + " UTC";
+        var when = Dates.Format(meeting.OccurredAt);
         message.Body = new MultipartAlternative { new TextPart("plain") { Text = Text.Get("Meeting.InvitationText", meeting.Subject, when) }, invitation };
         await DeliverAsync(smtp, message, ct);
         return e.Attendees.Count;
+    }
+
+    /// <summary>The double-opt-in mail with the confirmation link, in the visitor's language, from the system's mail server (a transactional mail).</summary>
+    public async Task SendDoubleOptInAsync(MotivDbContext systemDb, string to, string language, string formName, string secret, CancellationToken ct = default)
+    {
+        var smtp = await SettingsService.ReadAsync<SmtpSettings>(systemDb, SystemKey, ct) ?? throw new MailDeliveryException(Text.Get("Validation.NoSmtp"), new InvalidOperationException());
+        var link = links.Value.Link("/confirm/" + secret);
+        var message = new MimeMessage { Subject = Text.In(language, "DoubleOptIn.Subject", formName) };
+        message.From.Add(new MailboxAddress(smtp.FromName ?? "", smtp.FromAddress));
+        message.To.Add(MailboxAddress.Parse(to));
+        var text = Text.In(language, "DoubleOptIn.Body", formName, (int)ConsentService.DoubleOptInValidity.TotalDays);
+        message.Body = new BodyBuilder
+        {
+            TextBody = text + "\n\n" + link,
+            HtmlBody = $"<p>{System.Net.WebUtility.HtmlEncode(text)}</p><p><a href=\"{System.Net.WebUtility.HtmlEncode(link)}\">{System.Net.WebUtility.HtmlEncode(Text.In(language, "DoubleOptIn.Button"))}</a></p>",
+        }.ToMessageBody();
+        await DeliverAsync(smtp, message, ct);
     }
 
     /// <summary>
@@ -306,7 +360,7 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         var renderedSubject = (await subject!.RenderAsync(context, NullEncoder.Default)).Trim();
         // Values are HTML-encoded into the body; the result is sanitised like every stored body.
         var renderedBody = InteractionService.SanitizeBody(await body!.RenderAsync(context, HtmlEncoder.Default)) ?? "";
-        return (new RenderedMail(person!.PrimaryEmail!, renderedSubject, renderedBody), person.Id);
+        return (new RenderedMail(person!.PrimaryEmail!, renderedSubject, renderedBody, language, input.Purpose ?? template?.Purpose), person.Id);
     }
 
     private static Dictionary<string, object?> Model(Customers.Person p, string language)

@@ -145,3 +145,69 @@ internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMe
         b.HasIndex(x => new { x.State, x.OwnerId });
     }
 }
+
+internal sealed class ConsentEntryConfiguration : IEntityTypeConfiguration<ConsentEntry>
+{
+    public void Configure(EntityTypeBuilder<ConsentEntry> b)
+    {
+        b.ToTable("consent_entries");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Source).HasMaxLength(200);
+        b.Property(x => x.Text).HasMaxLength(4000);
+        b.Property(x => x.Language).HasMaxLength(2);
+        b.Property(x => x.Ip).HasMaxLength(45);
+        b.Property(x => x.UserAgent).HasMaxLength(300);
+        b.Property(x => x.TokenHash).HasMaxLength(64);
+        b.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Sales.Lead>().WithMany().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.PersonId, x.Channel, x.Purpose, x.At });
+        b.HasIndex(x => x.LeadId);
+        b.HasIndex(x => x.TokenHash);
+    }
+}
+
+internal sealed class WebFormConfiguration : IEntityTypeConfiguration<WebForm>
+{
+    public void Configure(EntityTypeBuilder<WebForm> b)
+    {
+        b.ToTable("web_forms");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Slug).HasMaxLength(60);
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.TitleDe).HasMaxLength(200);
+        b.Property(x => x.TitleEn).HasMaxLength(200);
+        b.Property(x => x.ThanksDe).HasMaxLength(1000);
+        b.Property(x => x.ThanksEn).HasMaxLength(1000);
+        b.Property(x => x.Fields).HasJsonConversion();
+        b.Property(x => x.Consents).HasJsonConversion();
+        b.HasOne<Identity.MotivUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Identity.Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(x => x.Slug).IsUnique();
+    }
+}
+
+internal sealed class WebhookConfiguration : IEntityTypeConfiguration<Integration.Webhook>
+{
+    public void Configure(EntityTypeBuilder<Integration.Webhook> b)
+    {
+        b.ToTable("webhooks");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Url).HasMaxLength(500);
+        b.Property(x => x.Events).HasJsonConversion();
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Integration.WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<Integration.WebhookDelivery> b)
+    {
+        b.ToTable("webhook_deliveries");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Event).HasMaxLength(40);
+        b.Property(x => x.Error).HasMaxLength(500);
+        b.HasOne<Integration.Webhook>().WithMany().HasForeignKey(x => x.WebhookId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        b.HasIndex(x => new { x.WebhookId, x.CreatedAt });
+    }
+}

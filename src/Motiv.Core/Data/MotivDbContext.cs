@@ -57,6 +57,10 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Communication.Mailbox> Mailboxes => Set<Communication.Mailbox>();
     public DbSet<Communication.MailFolderState> MailFolderStates => Set<Communication.MailFolderState>();
     public DbSet<Communication.MailMessage> MailMessages => Set<Communication.MailMessage>();
+    public DbSet<Communication.ConsentEntry> ConsentEntries => Set<Communication.ConsentEntry>();
+    public DbSet<Communication.WebForm> WebForms => Set<Communication.WebForm>();
+    public DbSet<Integration.Webhook> Webhooks => Set<Integration.Webhook>();
+    public DbSet<Integration.WebhookDelivery> WebhookDeliveries => Set<Integration.WebhookDelivery>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -25,6 +25,7 @@ internal static class SavePipeline
         TouchRecordsOfChangedParts(db);
         // Looked up once: asking the change tracker per record would make a large save quadratic.
         var parts = db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart).ToLookup(e => ((IRecordPart)e.Entity).PartOf);
+        var audits = new List<AuditEntry>();
 
         foreach (var entry in db.ChangeTracker.Entries<Record>().ToList())
         {
@@ -43,7 +44,7 @@ internal static class SavePipeline
                     r.DeletedById = null;
                     var created = Changes(entry, added: true);
                     created.AddRange(ChildChanges(parts[r.Id]));
-                    db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, created));
+                    audits.Add(db.AuditEntries.Add(NewAudit(r, AuditAction.Created, scope, now, created)).Entity);
                     break;
 
                 case EntityState.Modified:
@@ -71,7 +72,7 @@ internal static class SavePipeline
                     r.Version = (long)entry.Property(nameof(Record.Version)).OriginalValue! + 1;
                     var changes = Changes(entry, added: false);
                     changes.AddRange(ChildChanges(parts[r.Id]));
-                    db.AuditEntries.Add(NewAudit(r, action, scope, now, changes));
+                    audits.Add(db.AuditEntries.Add(NewAudit(r, action, scope, now, changes)).Entity);
                     break;
 
                 case EntityState.Deleted:
@@ -80,6 +81,8 @@ internal static class SavePipeline
                     break;
             }
         }
+        // Webhook events go to the outbox in the same transaction as the change.
+        await Integration.WebhookService.EnqueueAsync(db, audits, now, ct);
     }
 
     private static async Task CheckAssignAsync(MotivDbContext db, Guid ownerId, Guid? teamId, CancellationToken ct)

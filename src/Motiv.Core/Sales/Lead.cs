@@ -298,7 +298,7 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
         OwnerId = l.OwnerId, TeamId = l.TeamId, Visibility = l.Visibility,
     };
 
-    private static async Task ApplyAsync(MotivDbContext db, Lead lead, LeadInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Lead lead, LeadInput input, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         lead.Salutation = input.Salutation ?? Salutation.None;
@@ -449,6 +449,7 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
             deal = await Prefixed("deal", () => deals.AddAsync(db, dealInput, lead.Id, ct));
         }
 
+        await Communication.ConsentService.MoveToPersonAsync(db, lead.Id, person.Id, ct);
         lead.Status = LeadStatus.Converted;
         lead.ConvertedAt = db.Clock.GetUtcNow();
         lead.PersonId = person.Id;

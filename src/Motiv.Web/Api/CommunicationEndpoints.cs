@@ -4,6 +4,8 @@ using Motiv.Core.Sales;
 
 namespace Motiv.Web.Api;
 
+public sealed record AllowListInput(List<string>? Entries);
+
 /// <summary>The communication part of /api/v1: interactions, timelines and attachments.</summary>
 public static class CommunicationEndpoints
 {
@@ -89,6 +91,43 @@ public static class CommunicationEndpoints
         });
 
         api.MapMailboxApi();
+
+        var consents = api.MapGroup("/people/{id:guid}/consents").WithTags("consent");
+        consents.MapGet("", async (Guid id, ConsentService s, CancellationToken ct) => TypedResults.Ok(await s.GetAsync(id, ct)));
+        consents.MapPost("", async (Guid id, HttpContext http, ConsentService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.RecordAsync(id, await JsonBody.ReadAsync<ConsentInput>(http, null), ct)));
+        consents.MapGet("/proof", PublicEndpoints.ConsentProofAsync);
+
+        var hooks = api.MapGroup("/webhooks").WithTags("webhooks");
+        hooks.MapGet("", async (Core.Integration.WebhookService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct), events = Core.Integration.WebhookService.EventNames }));
+        hooks.MapPost("", async (HttpContext http, Core.Integration.WebhookService s, CancellationToken ct) =>
+        {
+            var hook = await s.SaveAsync(null, await JsonBody.ReadAsync<Core.Integration.WebhookInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/webhooks/{hook.Id}", hook);
+        });
+        hooks.MapPatch("/{id:guid}", async (Guid id, HttpContext http, Core.Integration.WebhookService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<Core.Integration.WebhookInput>(http, null), ct)));
+        hooks.MapDelete("/{id:guid}", async (Guid id, Core.Integration.WebhookService s, CancellationToken ct) =>
+        {
+            await s.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        });
+        hooks.MapPost("/{id:guid}/secret", async (Guid id, Core.Integration.WebhookService s, CancellationToken ct) => TypedResults.Ok(await s.RotateSecretAsync(id, ct)));
+        hooks.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, Core.Integration.WebhookService s, CancellationToken ct) =>
+            TypedResults.Ok(new { items = await s.DeliveriesAsync(id, limit, ct) }));
+        hooks.MapGet("/allow-list", async (Core.Integration.WebhookService s, CancellationToken ct) => TypedResults.Ok(new { entries = await s.GetAllowListAsync(ct) }));
+        hooks.MapPut("/allow-list", async (HttpContext http, Core.Integration.WebhookService s, CancellationToken ct) =>
+            TypedResults.Ok(new { entries = await s.SetAllowListAsync((await JsonBody.ReadAsync<AllowListInput>(http, null)).Entries, ct) }));
+
+        var forms = api.MapGroup("/forms").WithTags("forms");
+        forms.MapGet("", async (WebFormService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct) }));
+        forms.MapPost("", async (HttpContext http, WebFormService s, CancellationToken ct) =>
+        {
+            var form = await s.SaveAsync(null, await JsonBody.ReadAsync<WebFormInput>(http, null), ct);
+            return TypedResults.Created($"/api/v1/forms/{form.Id}", form);
+        });
+        forms.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebFormService s, CancellationToken ct) =>
+            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<WebFormInput>(http, null), ct)));
 
         var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
         // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).

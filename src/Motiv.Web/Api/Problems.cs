@@ -15,6 +15,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 new Dictionary<string, object?> { ["errors"] = v.Errors }),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => (StatusCodes.Status400BadRequest, Text.Get("Problem.Antiforgery"), null),
             NotFoundException => (StatusCodes.Status404NotFound, Text.Get("Problem.NotFound"), null),
+            Core.Communication.ConsentRequiredException c => (StatusCodes.Status422UnprocessableEntity, Text.Get("Problem.Consent"),
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["consent"] = [c.Message] } }),
             Core.Communication.MailDeliveryException m => (StatusCodes.Status502BadGateway, m.Message, null),
             AccessDeniedException a => (StatusCodes.Status403Forbidden, a.Message, null),
             ConcurrencyException c => (StatusCodes.Status412PreconditionFailed, Text.Get("Problem.Conflict"),

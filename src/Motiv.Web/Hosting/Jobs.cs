@@ -8,7 +8,7 @@ namespace Motiv.Web.Hosting;
 
 /// <summary>
 /// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
-/// reminders every minute, mailbox synchronisation every five minutes, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
+/// webhook deliveries every 20 seconds, reminders every minute, mailbox synchronisation every five minutes, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
 /// and never twice at the same time.
 /// </summary>
 public static class Jobs
@@ -20,6 +20,7 @@ public static class Jobs
             q.ScheduleJob<ReminderJob>(t => t.WithIdentity(nameof(ReminderJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(1), null));
             q.ScheduleJob<KeepInTouchJob>(t => t.WithIdentity(nameof(KeepInTouchJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(1), null));
             q.ScheduleJob<MailSyncJob>(t => t.WithIdentity(nameof(MailSyncJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(5), null));
+            q.ScheduleJob<WebhookJob>(t => t.WithIdentity(nameof(WebhookJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(20), null));
             q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -54,7 +55,7 @@ public sealed class ReminderJob(IServiceProvider services, ILogger<ReminderJob> 
     protected override async Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct)
     {
         var created = await Reminders.SendDueAsync(db, ct);
-        var baseUrl = services.GetRequiredService<IConfiguration>()["Motiv:PublicUrl"] ?? "http://localhost:5080";
+        var baseUrl = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Motiv.Core.Communication.LinkOptions>>().Value.PublicUrl;
         await services.GetRequiredService<MailService>().SendRemindersAsync(db, created, baseUrl, ct);
         return created.Count;
     }
@@ -78,4 +79,11 @@ public sealed class MailSyncJob(IServiceProvider services, ILogger<MailSyncJob> 
 {
     protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
         services.GetRequiredService<MailboxService>().SyncAllAsync(ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class WebhookJob(IServiceProvider services, ILogger<WebhookJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
+        services.GetRequiredService<Motiv.Core.Integration.WebhookService>().DeliverDueAsync(db, ct);
 }

@@ -71,6 +71,11 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Communication.MailService>();
         services.AddScoped<Motiv.Core.Communication.CalendarService>();
         services.AddScoped<Motiv.Core.Communication.MailboxService>();
+        services.AddScoped<Motiv.Core.Communication.ConsentService>();
+        services.AddScoped<Motiv.Core.Communication.WebFormService>();
+        services.AddScoped<Motiv.Core.Integration.WebhookService>();
+        services.AddFormRateLimit(config);
+        services.Configure<Motiv.Core.Communication.LinkOptions>(config.GetSection("Motiv"));
         services.Configure<Motiv.Core.Communication.MailSyncOptions>(config.GetSection("Motiv:MailSync"));
         services.AddSingleton<Motiv.Core.Communication.ISecretProtector, SecretProtector>();
         services.Configure<Motiv.Core.Communication.AttachmentOptions>(config.GetSection("Motiv:Attachments"));
