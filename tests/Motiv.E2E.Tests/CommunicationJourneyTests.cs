@@ -87,4 +87,69 @@ public sealed class CommunicationJourneyTests(BrowserFixture browser) : IClassFi
         Assert.Equal($"mia.{suffix}@kunde.example", message.To.Mailboxes.Single().Address);
         Assert.Contains($"Dear Ms Mail{suffix}", message.HtmlBody);
     }
+
+    [Fact]
+    public async Task Submit_a_public_form_and_confirm_the_double_opt_in()
+    {
+        await browser.StartAsync();
+        await using var smtp = new TestSmtpServer();
+        using var admin = await browser.ApiClientAsync(BrowserFixture.AdminEmail);
+        static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+        (await admin.PutAsync("/api/v1/mail/settings", Json(new { host = "127.0.0.1", port = smtp.Port, security = "none", fromAddress = "info@motiv.test" }))).EnsureSuccessStatusCode();
+        var suffix = Guid.CreateVersion7().ToString("N")[^6..];
+        var slug = "anfrage-" + suffix;
+        (await admin.PostAsync("/api/v1/forms", Json(new
+        {
+            slug, name = "Anfrage " + suffix, titleDe = "Unverbindliche Anfrage", titleEn = "Free enquiry", thanksDe = "Danke für Ihre Anfrage!", thanksEn = "Thank you!",
+            fields = new object[]
+            {
+                new { key = "firstName", labelDe = "Vorname", labelEn = "First name", required = false },
+                new { key = "lastName", labelDe = "Nachname", labelEn = "Last name", required = true },
+                new { key = "email", labelDe = "E-Mail", labelEn = "E-mail", required = true },
+                new { key = "message", labelDe = "Nachricht", labelEn = "Message", required = false },
+            },
+            consents = new[] { new { purpose = "newsletter", textDe = "Ich möchte den Newsletter per E-Mail erhalten.", textEn = "Send me the newsletter." } },
+        }))).EnsureSuccessStatusCode();
+
+        // A visitor without an account, in a German browser.
+        var context = await browser.Browser.NewContextAsync(new() { BaseURL = browser.BaseUrl, Locale = "de-DE" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15000);
+        var email = $"vera.{suffix}@besucher.example";
+        await BrowserFixture.Step(page, "public-form", async () =>
+        {
+            await page.GotoAsync($"/forms/{slug}");
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Unverbindliche Anfrage");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Absenden" }).ClickAsync();
+            await Expect(page.Locator("#f-lastName-error")).ToBeVisibleAsync();
+            await page.GetByLabel("Vorname").FillAsync("Vera");
+            await page.GetByLabel("Nachname *").FillAsync("Besucherin");
+            await page.GetByLabel("E-Mail *").FillAsync(email);
+            await page.GetByLabel("Nachricht").FillAsync("Bitte um Rückruf <script>alert(1)</script>");
+            await page.GetByLabel("Ich möchte den Newsletter per E-Mail erhalten.").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Absenden" }).ClickAsync();
+            await Expect(page.Locator("main")).ToContainTextAsync("Danke für Ihre Anfrage!");
+            await Expect(page.Locator("main")).ToContainTextAsync("Bitte bestätigen Sie Ihre Einwilligung");
+        });
+        var mail = Assert.Single(smtp.Received);
+        Assert.Equal(email, mail.To.Mailboxes.Single().Address);
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", @"/confirm/[0-9a-f]{48}").Value;
+        Assert.NotEmpty(link);
+
+        await BrowserFixture.Step(page, "confirm-double-opt-in", async () =>
+        {
+            await page.GotoAsync(link);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bestätigen" }).ClickAsync();
+            await Expect(page.Locator("main")).ToContainTextAsync("Ihre Einwilligung ist bestätigt");
+        });
+
+        await using var sys = browser.Factory.SystemDb();
+        var lead = sys.Leads.Single(l => l.Email == email);
+        Assert.Equal("Besucherin", lead.LastName);
+        var entries = sys.ConsentEntries.Where(c => c.LeadId == lead.Id).OrderBy(c => c.At).ToList();
+        Assert.Equal([Motiv.Core.Communication.ConsentAction.Requested, Motiv.Core.Communication.ConsentAction.Confirmed], entries.Select(e => e.Action));
+        Assert.Equal("Ich möchte den Newsletter per E-Mail erhalten.", entries[1].Text);
+        Assert.Contains("Chrom", entries[1].UserAgent);
+        Assert.Equal("127.0.0.1", entries[1].Ip);
+    }
 }
