@@ -40,7 +40,8 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         _ctx.Services.AddLocalization();
         foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService),
                      typeof(Core.Sales.LeadService), typeof(Core.Sales.QuoteService), typeof(Core.Sales.OrderService), typeof(Core.Sales.ProductService), typeof(Core.Sales.PriceListService),
-                     typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Core.Communication.InteractionService), typeof(Core.Communication.MailService), typeof(Core.Activities.TaskService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>) })
+                     typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Core.Communication.InteractionService), typeof(Core.Communication.MailService), typeof(Core.Activities.TaskService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>),
+                     typeof(Core.Communication.ConsentService), typeof(Core.Communication.MailboxService) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -285,5 +286,64 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         timeline.FindAll(".mud-chip").First(c => c.TextContent.Contains("Call")).Click();
         timeline.WaitForAssertion(() => Assert.Single(timeline.FindAll("[data-testid=timeline-item]")));
         Assert.Contains("Anruf", timeline.Find("[data-testid=timeline-item]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_consent_panel_shows_the_state_per_channel_and_purpose_the_history_inert_and_names_a_missing_field()
+    {
+        UseCulture("en");
+        await RenderAsAsync(w => w.SalesA);
+        var consents = _ctx.Services.GetRequiredService<Core.Communication.ConsentService>();
+        var person = await _ctx.Services.GetRequiredService<PersonService>().CreateAsync(new PersonInput { FirstName = "Clara", LastName = "Consent" });
+        await consents.RecordAsync(person.Id, new Core.Communication.ConsentInput(Core.Communication.ConsentChannel.Email, Core.Communication.ConsentPurpose.Newsletter, "grant",
+            Core.Communication.LegalBasis.Consent, "<b>Messe</b>", "Ja, Newsletter <script>alert(1)</script>", "de"));
+        await consents.RecordAsync(person.Id, new Core.Communication.ConsentInput(Core.Communication.ConsentChannel.Phone, Core.Communication.ConsentPurpose.Events, "withdraw",
+            Core.Communication.LegalBasis.LegitimateInterest, "Telefonat", null, null));
+
+        var panel = _ctx.Render<Components.Communication.ConsentPanel>(p => p.Add(x => x.PersonId, person.Id));
+        panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("[data-testid=consent-entry]").Count));
+        var newsletter = panel.Find("[data-testid=consent-state][data-channel=Email][data-purpose=Newsletter]");
+        Assert.Contains("consent", newsletter.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("allowed", newsletter.GetAttribute("title"));
+        Assert.Contains("withdrawn", panel.Find("[data-testid=consent-state][data-channel=Phone][data-purpose=Events]").GetAttribute("title"));
+        Assert.Empty(panel.FindAll("[data-testid=consent-history] script"));
+        Assert.Empty(panel.FindAll("[data-testid=consent-history] b"));
+        Assert.Contains("&lt;script&gt;", panel.Find("[data-testid=consent-history]").InnerHtml);
+
+        // Saving without a source names the field; nothing is added.
+        panel.Find("button[data-testid=consent-save]").Click();
+        panel.WaitForAssertion(() => Assert.Contains(panel.FindAll(".mud-input-error"), e => e.TextContent.Contains(Text.Get("Validation.Required"))));
+        Assert.Equal(2, (await consents.GetAsync(person.Id)).History.Count);
+    }
+
+    [Fact]
+    public async Task The_mailbox_page_shows_mail_from_strangers_inert_and_the_reconciliation_of_each_folder()
+    {
+        UseCulture("de");
+        await RenderAsAsync(w => w.SalesA2);
+        var mailboxes = _ctx.Services.GetRequiredService<Core.Communication.MailboxService>();
+        var box = await mailboxes.SaveAsync(null, new Core.Communication.MailboxInput("Komponententest", "komponente@motiv.test", "127.0.0.1", 1, Core.Communication.MailSecurity.None,
+            "komponente", "geheim", ["INBOX", "Sent"], false, null, null, true));
+        var stranger = new MimeKit.MimeMessage { Subject = "<img src=x onerror=alert(1)> Anfrage", Date = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero) };
+        stranger.From.Add(new MimeKit.MailboxAddress("Fremde Person", $"fremd.{Guid.CreateVersion7():N}@neu.example"));
+        stranger.Body = new MimeKit.TextPart("plain") { Text = "Bitte um Angebot <script>alert(2)</script>" };
+        using var eml = new MemoryStream();
+        await stranger.WriteToAsync(eml);
+        eml.Position = 0;
+        await mailboxes.ImportEmlAsync(eml);
+
+        var page = _ctx.Render<Components.Communication.MailboxPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=review-item]")));
+        var item = page.FindAll("[data-testid=review-item]").First(i => i.TextContent.Contains("Anfrage"));
+        Assert.Empty(item.QuerySelectorAll("img"));
+        Assert.Empty(item.QuerySelectorAll("script"));
+        Assert.Contains("&lt;img", item.InnerHtml);
+        Assert.Contains("Person anlegen", item.TextContent);
+        var table = page.Find("[data-testid=reconciliation]");
+        Assert.Contains("Auf dem Server", table.TextContent);
+        Assert.Contains("INBOX", table.TextContent);
+        Assert.Contains("Sent", table.TextContent);
+        Assert.Contains("nie", table.TextContent);
+        Assert.Contains(box.Name, page.Markup);
     }
 }
