@@ -41,7 +41,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService),
                      typeof(Core.Sales.LeadService), typeof(Core.Sales.QuoteService), typeof(Core.Sales.OrderService), typeof(Core.Sales.ProductService), typeof(Core.Sales.PriceListService),
                      typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Core.Communication.InteractionService), typeof(Core.Communication.MailService), typeof(Core.Activities.TaskService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>),
-                     typeof(Core.Communication.ConsentService), typeof(Core.Communication.MailboxService) })
+                     typeof(Core.Communication.ConsentService), typeof(Core.Communication.MailboxService), typeof(Core.Communication.WebFormService), typeof(Core.Integration.WebhookService) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -345,5 +345,25 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         Assert.Contains("Sent", table.TextContent);
         Assert.Contains("nie", table.TextContent);
         Assert.Contains(box.Name, page.Markup);
+    }
+
+    [Fact]
+    public async Task The_admin_pages_list_web_forms_with_their_embed_snippet_and_refuse_an_internal_webhook_address_at_the_field()
+    {
+        UseCulture("en");
+        await RenderAsAsync(w => w.Admin);
+        var slug = "komponente-" + Guid.CreateVersion7().ToString("N")[^6..];
+        await _ctx.Services.GetRequiredService<Core.Communication.WebFormService>().SaveAsync(null, new Core.Communication.WebFormInput(slug, "Komponentenformular", "Titel", "Title",
+            null, null, [new("lastName", "Name", "Name", true), new("email", "E-Mail", "E-mail", true)], [], null, null, true));
+        var forms = _ctx.Render<Components.Admin.FormSettings>();
+        forms.WaitForAssertion(() => Assert.Contains("Komponentenformular", forms.Find("[data-testid=forms]").TextContent));
+        Assert.Contains(forms.FindAll("textarea"), t => (t.GetAttribute("value") ?? t.TextContent).Contains($"/forms/{slug}\""));
+
+        var hooks = _ctx.Render<Components.Admin.WebhookSettings>();
+        hooks.Find("input[data-testid=webhook-name]").Change("Intern");
+        hooks.Find("input[data-testid=webhook-url]").Change("http://0x7f.0.0.1:8080/");
+        foreach (var box in hooks.FindAll("input[type=checkbox]").Take(1)) box.Change(true);
+        hooks.Find("button[data-testid=webhook-save]").Click();
+        hooks.WaitForAssertion(() => Assert.Contains(hooks.FindAll(".mud-input-error"), e => e.TextContent.Contains("127.0.0.1")));
     }
 }

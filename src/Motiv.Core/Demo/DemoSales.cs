@@ -281,6 +281,58 @@ internal static class DemoSales
                 DueAt = now.AddDays(f.Random.Int(-10, 20)), Priority = (Activities.TaskPriority)(i % 3), RelatedType = Person.Type, RelatedId = person.Id,
             });
         }
+        // Consents: a newsletter subscription by double opt-in for every fourth person (some withdrawn since), the
+        // existing-customer rule for product information, and event invitations by letter.
+        for (var i = 0; i < people.Count; i += 4)
+        {
+            var person = people[i];
+            var at = now.AddDays(-f.Random.Int(30, 700));
+            const string text = "Ja, ich möchte den Newsletter per E-Mail erhalten. Die Einwilligung kann ich jederzeit widerrufen.";
+            var token = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(person.Id.ToByteArray()));
+            foreach (var (action, when) in new[] { (Communication.ConsentAction.Requested, at), (Communication.ConsentAction.Confirmed, at.AddMinutes(f.Random.Int(3, 600))) })
+            {
+                db.ConsentEntries.Add(new Communication.ConsentEntry
+                {
+                    PersonId = person.Id, Channel = Communication.ConsentChannel.Email, Purpose = Communication.ConsentPurpose.Newsletter, Action = action,
+                    LegalBasis = Communication.LegalBasis.Consent, Source = "Kontaktformular", Text = text, Language = "de", At = when, TokenHash = token,
+                    Ip = $"203.0.113.{i % 250}", UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/132.0",
+                    ExpiresAt = action == Communication.ConsentAction.Requested ? at.AddDays(7) : null,
+                });
+            }
+            if (i % 20 == 0)
+            {
+                db.ConsentEntries.Add(new Communication.ConsentEntry
+                {
+                    PersonId = person.Id, Channel = Communication.ConsentChannel.Email, Purpose = Communication.ConsentPurpose.Newsletter, Action = Communication.ConsentAction.Withdrawn,
+                    LegalBasis = Communication.LegalBasis.Consent, Source = "unsubscribe link", At = at.AddDays(f.Random.Int(10, 25)),
+                });
+            }
+            if (i % 8 == 0)
+            {
+                db.ConsentEntries.Add(new Communication.ConsentEntry
+                {
+                    PersonId = person.Id, Channel = Communication.ConsentChannel.Email, Purpose = Communication.ConsentPurpose.ProductInformation, Action = Communication.ConsentAction.Granted,
+                    LegalBasis = Communication.LegalBasis.ExistingCustomer, Source = "Auftrag", At = at, RecordedById = person.OwnerId,
+                });
+                db.ConsentEntries.Add(new Communication.ConsentEntry
+                {
+                    PersonId = person.Id, Channel = Communication.ConsentChannel.Letter, Purpose = Communication.ConsentPurpose.Events, Action = Communication.ConsentAction.Granted,
+                    LegalBasis = Communication.LegalBasis.LegitimateInterest, Source = "Messe", At = at, RecordedById = person.OwnerId,
+                });
+            }
+        }
+        db.WebForms.Add(new Communication.WebForm
+        {
+            Slug = "kontakt", Name = "Kontaktformular", TitleDe = "Sprechen Sie uns an", TitleEn = "Get in touch", ThanksDe = "Vielen Dank! Wir melden uns innerhalb eines Werktags.",
+            ThanksEn = "Thank you! We will get back to you within one working day.", OwnerId = owners[0].Id, TeamId = owners[0].Team, CreatedAt = now, UpdatedAt = now,
+            Fields =
+            [
+                new("firstName", "Vorname", "First name", false), new("lastName", "Nachname", "Last name", true), new("email", "E-Mail", "E-mail", true),
+                new("companyName", "Firma", "Company", false), new("phone", "Telefon", "Phone", false), new("message", "Ihre Nachricht", "Your message", false),
+            ],
+            Consents = [new(Communication.ConsentPurpose.Newsletter, "Ja, ich möchte den Newsletter per E-Mail erhalten. Die Einwilligung kann ich jederzeit widerrufen.",
+                "Yes, send me the newsletter by e-mail. I can withdraw this at any time.")],
+        });
         await db.SaveChangesAsync(ct);
         var cadence = people.Take(40).Select(x => x.Id).ToList();
         await db.People.Where(p => cadence.Contains(p.Id)).ExecuteUpdateAsync(x => x.SetProperty(p => p.KeepInTouchDays, 60), ct);

@@ -67,6 +67,7 @@ public static class MotivStartup
             "Demo logins (password for all: " + password + "):",
         };
         lines.AddRange(DemoData.Logins.Select(l => $"  {l.Email,-24} {l.Role,-14} team {l.Team}"));
+        lines.Add("Public web form (no sign-in): " + (urls.FirstOrDefault() ?? "") + "/forms/kontakt");
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }
