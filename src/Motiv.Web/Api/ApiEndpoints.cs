@@ -105,18 +105,7 @@ public static class ApiEndpoints
 
         var views = api.MapGroup("/views").WithTags("views");
         views.MapGet("", async (string? recordType, ViewService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(recordType, ct) }));
-        views.MapPost("", async (HttpContext http, ViewService s, CancellationToken ct) =>
-        {
-            var view = await s.SaveAsync(null, await JsonBody.ReadAsync<ViewInput>(http, null), ct);
-            return TypedResults.Created($"/api/v1/views/{view.Id}", view);
-        });
-        views.MapPatch("/{id:guid}", async (Guid id, HttpContext http, ViewService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<ViewInput>(http, null), ct)));
-        views.MapDelete("/{id:guid}", async (Guid id, ViewService s, CancellationToken ct) =>
-        {
-            await s.DeleteAsync(id, ct);
-            return TypedResults.NoContent();
-        });
+        views.MapSaveEndpoints<ViewService, ViewInput, ViewDto>("/api/v1/views", (s, id, input, ct) => s.SaveAsync(id, input, ct), v => v.Id, (s, id, ct) => s.DeleteAsync(id, ct));
 
         var users = api.MapGroup("/users").WithTags("users");
         users.MapGet("", async (UserAdminService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListUsersAsync(ct) }));

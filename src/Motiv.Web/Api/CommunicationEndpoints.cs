@@ -76,13 +76,8 @@ public static class CommunicationEndpoints
         mail.MapPut("/settings/me", async (HttpContext http, MailService s, CancellationToken ct) =>
             TypedResults.Ok(await s.SetSettingsAsync(mine: true, await JsonBody.ReadAsync<SmtpSettings>(http, null), ct)));
         mail.MapGet("/templates", async (MailService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListTemplatesAsync(ct) }));
-        mail.MapPost("/templates", async (HttpContext http, MailService s, CancellationToken ct) =>
-        {
-            var template = await s.SaveTemplateAsync(null, await JsonBody.ReadAsync<MailTemplateInput>(http, null), ct);
-            return TypedResults.Created($"/api/v1/mail/templates/{template.Id}", template);
-        });
-        mail.MapPatch("/templates/{id:guid}", async (Guid id, HttpContext http, MailService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveTemplateAsync(id, await JsonBody.ReadAsync<MailTemplateInput>(http, null), ct)));
+        mail.MapGroup("/templates").MapSaveEndpoints<MailService, MailTemplateInput, MailTemplateDto>("/api/v1/mail/templates",
+            (s, id, input, ct) => s.SaveTemplateAsync(id, input, ct), t => t.Id);
         mail.MapPost("/preview", async (HttpContext http, MailService s, CancellationToken ct) => TypedResults.Ok(await s.PreviewAsync(await JsonBody.ReadAsync<MailSendInput>(http, null), ct)));
         mail.MapPost("/send", async (HttpContext http, MailService s, CancellationToken ct) =>
         {
@@ -100,18 +95,8 @@ public static class CommunicationEndpoints
 
         var hooks = api.MapGroup("/webhooks").WithTags("webhooks");
         hooks.MapGet("", async (Core.Integration.WebhookService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct), events = Core.Integration.WebhookService.EventNames }));
-        hooks.MapPost("", async (HttpContext http, Core.Integration.WebhookService s, CancellationToken ct) =>
-        {
-            var hook = await s.SaveAsync(null, await JsonBody.ReadAsync<Core.Integration.WebhookInput>(http, null), ct);
-            return TypedResults.Created($"/api/v1/webhooks/{hook.Id}", hook);
-        });
-        hooks.MapPatch("/{id:guid}", async (Guid id, HttpContext http, Core.Integration.WebhookService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<Core.Integration.WebhookInput>(http, null), ct)));
-        hooks.MapDelete("/{id:guid}", async (Guid id, Core.Integration.WebhookService s, CancellationToken ct) =>
-        {
-            await s.DeleteAsync(id, ct);
-            return TypedResults.NoContent();
-        });
+        hooks.MapSaveEndpoints<Core.Integration.WebhookService, Core.Integration.WebhookInput, Core.Integration.WebhookDto>("/api/v1/webhooks",
+            (s, id, input, ct) => s.SaveAsync(id, input, ct), h => h.Id, (s, id, ct) => s.DeleteAsync(id, ct));
         hooks.MapPost("/{id:guid}/secret", async (Guid id, Core.Integration.WebhookService s, CancellationToken ct) => TypedResults.Ok(await s.RotateSecretAsync(id, ct)));
         hooks.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, Core.Integration.WebhookService s, CancellationToken ct) =>
             TypedResults.Ok(new { items = await s.DeliveriesAsync(id, limit, ct) }));
@@ -121,13 +106,7 @@ public static class CommunicationEndpoints
 
         var forms = api.MapGroup("/forms").WithTags("forms");
         forms.MapGet("", async (WebFormService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct) }));
-        forms.MapPost("", async (HttpContext http, WebFormService s, CancellationToken ct) =>
-        {
-            var form = await s.SaveAsync(null, await JsonBody.ReadAsync<WebFormInput>(http, null), ct);
-            return TypedResults.Created($"/api/v1/forms/{form.Id}", form);
-        });
-        forms.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebFormService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<WebFormInput>(http, null), ct)));
+        forms.MapSaveEndpoints<WebFormService, WebFormInput, WebFormDto>("/api/v1/forms", (s, id, input, ct) => s.SaveAsync(id, input, ct), f => f.Id);
 
         var attachments = api.MapGroup("/interactions/{id:guid}/attachments").WithTags("interactions");
         // A multipart upload with the bearer token (no cookie, so no cross-site request can make it).
@@ -146,18 +125,8 @@ public static class CommunicationEndpoints
         var boxes = api.MapGroup("/mailboxes").WithTags("mail");
         boxes.MapGet("", async (MailboxService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(ct) }));
         boxes.MapGet("/{id:guid}", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.GetAsync(id, ct)));
-        boxes.MapPost("", async (HttpContext http, MailboxService s, CancellationToken ct) =>
-        {
-            var box = await s.SaveAsync(null, await JsonBody.ReadAsync<MailboxInput>(http, null), ct);
-            return TypedResults.Created($"/api/v1/mailboxes/{box.Id}", box);
-        });
-        boxes.MapPatch("/{id:guid}", async (Guid id, HttpContext http, MailboxService s, CancellationToken ct) =>
-            TypedResults.Ok(await s.SaveAsync(id, await JsonBody.ReadAsync<MailboxInput>(http, null), ct)));
-        boxes.MapDelete("/{id:guid}", async (Guid id, MailboxService s, CancellationToken ct) =>
-        {
-            await s.DeleteAsync(id, ct);
-            return TypedResults.NoContent();
-        });
+        boxes.MapSaveEndpoints<MailboxService, MailboxInput, MailboxDto>("/api/v1/mailboxes", (s, id, input, ct) => s.SaveAsync(id, input, ct), b => b.Id,
+            (s, id, ct) => s.DeleteAsync(id, ct));
         boxes.MapPost("/{id:guid}/sync", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.SyncNowAsync(id, null, ct)));
         boxes.MapGet("/{id:guid}/reconciliation", async (Guid id, MailboxService s, CancellationToken ct) => TypedResults.Ok(await s.ReconciliationAsync(id, ct)));
         boxes.MapGet("/{id:guid}/messages", async (Guid id, MailMessageState? state, int? limit, MailboxService s, CancellationToken ct) =>
