@@ -239,7 +239,10 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var eml = new MimeMessage { Subject = $"{token} Rückfrage", MessageId = $"eml.{token}@kunde.example", Date = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero) };
         eml.From.Add(MailboxAddress.Parse(customer));
         eml.To.Add(MailboxAddress.Parse("someone@motiv.test"));
-        eml.Body = new TextPart("html") { Text = "<p>Hallo <b>Motiv</b><img src=x onerror=alert(1)></p>" };
+        var attached = new BodyBuilder { HtmlBody = "<p>Hallo <b>Motiv</b><img src=x onerror=alert(1)></p>" };
+        attached.Attachments.Add("angebot.pdf", "%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF"u8.ToArray(), new ContentType("application", "pdf"));
+        attached.Attachments.Add("falle.html", "<script>alert(1)</script>"u8.ToArray(), new ContentType("text", "html"));
+        eml.Body = attached.ToMessageBody();
         using var emlBytes = new MemoryStream();
         await eml.WriteToAsync(emlBytes);
         var uploaded = await OkJsonAsync(await client.PostAsync("/api/v1/mail/eml", File(emlBytes.ToArray(), "rueckfrage.eml")));
@@ -247,6 +250,11 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var fromEml = await OkJsonAsync(await client.GetAsync($"/api/v1/interactions/{uploaded.GetProperty("interactionId").GetGuid()}"));
         Assert.Equal(personId, Assert.Single(fromEml.GetProperty("people").EnumerateArray()).GetProperty("id").GetGuid());
         Assert.DoesNotContain("onerror", fromEml.GetProperty("body").GetString());
+        // The PDF is attached to the interaction; the HTML file is a kind Motiv does not accept and is left out.
+        var files = fromEml.GetProperty("attachments");
+        Assert.Equal("angebot.pdf", Assert.Single(files.EnumerateArray()).GetProperty("fileName").GetString());
+        var download = await client.GetAsync($"/api/v1/interactions/{uploaded.GetProperty("interactionId").GetGuid()}/attachments/{files[0].GetProperty("id").GetGuid()}");
+        Assert.StartsWith("%PDF", await download.Content.ReadAsStringAsync());
         var again = await OkJsonAsync(await client.PostAsync("/api/v1/mail/eml", File(emlBytes.ToArray(), "rueckfrage.eml")));
         Assert.Equal(SkipReasons.Duplicate, again.GetProperty("skipReason").GetString());
         before = await w.Factory.FingerprintAsync();

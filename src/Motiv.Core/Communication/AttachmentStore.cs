@@ -32,28 +32,37 @@ public sealed class AttachmentStore(IDbContextFactory<MotivDbContext> dbFactory,
         var interaction = await Records.FindForUpdateAsync(db, db.Interactions, interactionId, null, ct);
         using var buffer = new MemoryStream();
         await CopyLimitedAsync(content, buffer, options.Value.MaxBytes, ct);
-        var bytes = buffer.ToArray();
+        var attachment = await StageAsync(db, interaction.Id, fileName, buffer.ToArray(), ct) ?? throw ValidationException.For("file", Text.Get("Validation.FileType"));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            File.Delete(PathOf(attachment.Id));
+            throw;
+        }
+        return new AttachmentDto(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, attachment.UploadedAt);
+    }
+
+    /// <summary>
+    /// Checks a file by its content and writes it to the folder; its row is added to <paramref name="db"/> for the caller to
+    /// save (with the interaction, for mail taken from a mailbox). Null for a kind that is not accepted or a file too large.
+    /// </summary>
+    public async Task<Attachment?> StageAsync(MotivDbContext db, Guid interactionId, string? fileName, byte[] bytes, CancellationToken ct)
+    {
         var name = CleanName(fileName);
-        var kind = Sniff(bytes, name) ?? throw ValidationException.For("file", Text.Get("Validation.FileType"));
+        if (bytes.LongLength > options.Value.MaxBytes || bytes.Length == 0 || Sniff(bytes, name) is not { } kind) return null;
         var attachment = new Attachment
         {
-            InteractionId = interaction.Id, FileName = name, ContentType = kind, Size = bytes.LongLength,
+            InteractionId = interactionId, FileName = name, ContentType = kind, Size = bytes.LongLength,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), UploadedAt = db.Clock.GetUtcNow(), UploadedById = db.Scope.UserId,
         };
         var path = PathOf(attachment.Id);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes, ct);
-        try
-        {
-            db.Attachments.Add(attachment);
-            await db.SaveChangesAsync(ct);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-        return new AttachmentDto(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, attachment.UploadedAt);
+        db.Attachments.Add(attachment);
+        return attachment;
     }
 
     /// <summary>The file, if the user may see its interaction.</summary>

@@ -8,7 +8,8 @@ using Motiv.Core.Data;
 namespace Motiv.Core.Communication;
 
 /// <summary>Where a message came from and whose it is: a mailbox folder position, or an uploaded file (no mailbox).</summary>
-public sealed record IntakeSource(Guid? MailboxId, string? Folder, long UidValidity, long Uid, Guid OwnerId, Guid? TeamId, Visibility Visibility, IReadOnlySet<string> OwnAddresses);
+public sealed record IntakeSource(Guid? MailboxId, string? Folder, long UidValidity, long Uid, Guid OwnerId, Guid? TeamId, Visibility Visibility, IReadOnlySet<string> OwnAddresses,
+    AttachmentStore? Files = null);
 
 /// <summary>
 /// What becomes of one incoming or sent message, for mailbox synchronisation and .eml upload alike: threaded by
@@ -61,6 +62,16 @@ public static class MailIntake
         var users = await db.Users.AsNoTracking().Where(u => u.Email != null && userEmails.Contains(u.Email.ToLower())).Select(u => u.Id).ToListAsync(ct);
         row.InteractionId = AddInteraction(db, row, body, ordered.Select(p => p.Id), users.Append(source.OwnerId), ordered[0].Organization, null, source).Id;
         row.State = MailMessageState.Linked;
+        if (source.Files is { } files)
+        {
+            // Attached files go with the interaction, checked by content like any upload; kinds Motiv does not accept are left out.
+            foreach (var part in m.Attachments.OfType<MimePart>().Where(p => p.Content is not null).Take(20))
+            {
+                using var content = new MemoryStream();
+                await part.Content!.DecodeToAsync(content, ct);
+                await files.StageAsync(db, row.InteractionId.Value, part.FileName, content.ToArray(), ct);
+            }
+        }
         return row;
     }
 

@@ -26,7 +26,7 @@ public sealed class MailSyncOptions
 /// everything else with the caller's rights.
 /// </summary>
 public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, DbContextOptions<MotivDbContext> dbOptions, TimeProvider clock,
-    ISecretProtector secrets, IOptions<MailSyncOptions> options, Customers.PersonService people, Sales.LeadService leads)
+    ISecretProtector secrets, IOptions<MailSyncOptions> options, Customers.PersonService people, Sales.LeadService leads, AttachmentStore files)
 {
     private MotivDbContext SystemContext() => new(dbOptions, new FixedCurrentUser(AccessScope.System), clock);
 
@@ -186,7 +186,7 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
                 // "n:*" also returns the highest message when it is below n, hence the filter.
                 var uids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)Math.Min(last + 1, uint.MaxValue)), UniqueId.MaxValue)), ct))
                     .Where(u => u.Id > last).OrderBy(u => u.Id).ToList();
-                var source = new IntakeSource(box.Id, name, state.UidValidity, 0, box.OwnerId, box.TeamId, teamVisible, new HashSet<string> { box.Address });
+                var source = new IntakeSource(box.Id, name, state.UidValidity, 0, box.OwnerId, box.TeamId, teamVisible, new HashSet<string> { box.Address }, files);
                 foreach (var batch in uids.Chunk(Math.Max(1, options.Value.BatchSize)))
                 {
                     var summaries = (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Envelope, ct))
@@ -374,7 +374,7 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
         var me = await db.Users.AsNoTracking().Where(u => u.Id == s.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         var team = s.TeamIds.Count > 0 ? s.TeamIds[0] : (Guid?)null;
         var own = new HashSet<string>(me is null ? [] : [me.ToLowerInvariant()]);
-        var row = await MailIntake.AddAsync(db, message, new IntakeSource(null, null, 0, 0, s.UserId, team, team is null ? Visibility.Everyone : Visibility.Team, own),
+        var row = await MailIntake.AddAsync(db, message, new IntakeSource(null, null, 0, 0, s.UserId, team, team is null ? Visibility.Everyone : Visibility.Team, own, files),
             new Dictionary<string, string>(), ct);
         await db.SaveChangesAsync(ct);
         return Dto(row);
