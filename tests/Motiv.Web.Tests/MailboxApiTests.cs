@@ -45,6 +45,7 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var token = Unique("sync").Replace(" ", "", StringComparison.Ordinal);
         var user = token + "@motiv.test";
         using var imap = new TestImapServer(user);
+        await AllowLoopbackAsync(w);
         var client = w.Client(w.SalesA);
         var customers = new List<string>();
         var firstCustomer = Guid.Empty;
@@ -139,6 +140,10 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         using var imap = new TestImapServer(user);
         await using var smtp = new TestSmtpServer();
         var client = w.Client(w.SalesA);
+        await OkJsonAsync(await w.Client(w.Admin).PutAsync("/api/v1/webhooks/allow-list", Json(new { entries = Array.Empty<string>() })));
+        var internalHost = await client.PostAsync("/api/v1/mailboxes", Json(new { name = "Intern", address = user, host = "127.0.0.1", port = imap.Port, security = "none", userName = user, password = "x" }));
+        Assert.Contains("127.0.0.1", (await internalHost.ReadJsonAsync()).GetProperty("errors").GetProperty("host")[0].GetString());
+        await AllowLoopbackAsync(w);
 
         // Who may add which mailbox; refused requests change nothing.
         var before = await w.Factory.FingerprintAsync();
@@ -197,12 +202,21 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         stranger2.From.Add(MailboxAddress.Parse($"clara.{token}@neu.example"));
         stranger2.To.Add(MailboxAddress.Parse(user));
         stranger2.Body = new TextPart("plain") { Text = "Werbung?" };
-        await imap.AppendAsync(user, "INBOX", [reply, stranger, stranger2]);
+        // Someone else answers "for" Anna: not her reply, so it changes nothing.
+        e.Attendees[0].ParticipationStatus = "DECLINED";
+        var forged = new MimeMessage { Subject = "Abgelehnt", MessageId = $"forged.{token}@boese.example", Date = reply.Date.AddHours(1) };
+        forged.From.Add(MailboxAddress.Parse($"mallory.{token}@boese.example"));
+        forged.To.Add(MailboxAddress.Parse(user));
+        var forgedPart = new TextPart("calendar") { Text = new Ical.Net.Serialization.CalendarSerializer().SerializeToString(requested)! };
+        forgedPart.ContentType.Parameters.Add("method", "REPLY");
+        forged.Body = forgedPart;
+        await imap.AppendAsync(user, "INBOX", [reply, forged, stranger, stranger2]);
 
         var reconciliation = await OkJsonAsync(await client.PostAsync($"/api/v1/mailboxes/{id}/sync", null));
         var inbox = reconciliation.GetProperty("folders")[0];
         Assert.Equal(1, inbox.GetProperty("stored").GetInt32());
         Assert.Equal(2, inbox.GetProperty("inReview").GetInt32());
+        Assert.Equal(1, inbox.GetProperty("skippedBy").GetProperty(SkipReasons.UnknownMeeting).GetInt32());
         var answers = (await OkJsonAsync(await client.GetAsync($"/api/v1/interactions/{meetingId}"))).GetProperty("answers");
         Assert.Equal("accepted", Assert.Single(answers.EnumerateArray()).GetProperty("response").GetString(), ignoreCase: true);
 
@@ -271,6 +285,7 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var w = await worlds.GetAsync(db);
         var user = Unique("pw").Replace(" ", "", StringComparison.Ordinal) + "@motiv.test";
         using var imap = new TestImapServer(user);
+        await AllowLoopbackAsync(w);
         var client = w.Client(w.SalesA2);
         var id = (await OkJsonAsync(await client.PostAsync("/api/v1/mailboxes", Json(new
         {
@@ -280,6 +295,10 @@ public sealed class MailboxApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Contains("uthentication", inbox.GetProperty("lastError").GetString());
         Assert.Equal(0, inbox.GetProperty("stored").GetInt32());
     }
+
+    /// <summary>Users may point mailboxes only at hosts outside the network unless an administrator allows them: the test server is on 127.0.0.1.</summary>
+    private static async Task AllowLoopbackAsync(World w) =>
+        await OkJsonAsync(await w.Client(w.Admin).PutAsync("/api/v1/webhooks/allow-list", Json(new { entries = new[] { "127.0.0.1" } })));
 
     private static MultipartFormDataContent File(byte[] content, string name) => new() { { new ByteArrayContent(content), "file", name } };
 }

@@ -147,9 +147,8 @@ public static class MailIntake
         var e = reply.Events.FirstOrDefault();
         var uid = e?.Uid ?? "";
         if (!uid.EndsWith("@motiv", StringComparison.Ordinal) || !Guid.TryParse(uid[..^"@motiv".Length], out var meetingId)) return Skip(row, SkipReasons.UnknownMeeting);
-        var attendee = e!.Attendees.FirstOrDefault(a => Normalise(a.Value?.ToString().Replace("mailto:", "", StringComparison.OrdinalIgnoreCase)) == fromAddress)
-            ?? e.Attendees.FirstOrDefault();
-        var address = Normalise(attendee?.Value?.ToString().Replace("mailto:", "", StringComparison.OrdinalIgnoreCase)) ?? fromAddress;
+        // Only the sender's own answer counts: a reply cannot speak for another attendee.
+        var attendee = e!.Attendees.FirstOrDefault(a => Normalise(a.Value?.ToString().Replace("mailto:", "", StringComparison.OrdinalIgnoreCase)) == fromAddress);
         var answer = (attendee?.ParticipationStatus ?? "").ToUpperInvariant() switch
         {
             "ACCEPTED" => MeetingResponse.Accepted,
@@ -158,10 +157,15 @@ public static class MailIntake
             _ => MeetingResponse.None,
         };
         if (answer == MeetingResponse.None) return Skip(row, SkipReasons.UnknownMeeting);
-        // The answer is the participant's, not an edit of the meeting: no new version of it, and no write right on it needed.
+        // A synchronised mailbox (Motiv itself) reaches every meeting; an uploaded file only those its uploader may see.
+        var meetings = row.MailboxId is null ? db.Interactions : db.Interactions.IgnoreQueryFilters([MotivDbContext.AccessFilter]);
+        if (!await meetings.AnyAsync(i => i.Id == meetingId && i.Channel == InteractionChannel.Meeting, ct)) return Skip(row, SkipReasons.UnknownMeeting);
+        // The answer is the participant's, not an edit of the meeting: no new version of it. A later answer wins, whatever order mail arrives in.
         var at = row.Date;
-        var updated = await db.Set<InteractionParticipant>().IgnoreQueryFilters()
-            .Where(p => p.InteractionId == meetingId && p.PersonId != null && db.People.IgnoreQueryFilters().Any(x => x.Id == p.PersonId && x.PrimaryEmail == address))
+        var people = db.People.IgnoreQueryFilters([MotivDbContext.AccessFilter]);
+        var updated = await db.Set<InteractionParticipant>()
+            .Where(p => p.InteractionId == meetingId && p.PersonId != null && (p.RespondedAt == null || p.RespondedAt < at)
+                && people.Any(x => x.Id == p.PersonId && x.PrimaryEmail == fromAddress))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Response, answer).SetProperty(p => p.RespondedAt, at), ct);
         if (updated == 0) return Skip(row, SkipReasons.UnknownMeeting);
         row.State = MailMessageState.CalendarReply;

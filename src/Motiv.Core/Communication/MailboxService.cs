@@ -61,6 +61,12 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
         box.Address = errors.Email("address", address) ?? "";
         if (string.IsNullOrWhiteSpace(address)) errors.Add("address", Text.Get("Validation.Required"));
         box.Host = errors.Required("host", input.Host ?? (id is null ? null : box.Host), 200);
+        // Users may not point Motiv at hosts inside the network (the same guard and allow-list as webhooks); administrators may.
+        if (box.Host.Length > 0 && !s.IsAdministrator && box.Host != (id is null ? null : (string?)db.Entry(box).Property(b => b.Host).OriginalValue))
+        {
+            try { await Integration.SsrfGuard.ResolveAsync(box.Host, await Integration.WebhookService.AllowListAsync(db, ct), ct); }
+            catch (Integration.BlockedAddressException e) { errors.Add("host", e.Message); }
+        }
         box.Port = input.Port ?? box.Port;
         if (box.Port is < 1 or > 65535) errors.Add("port", Text.Get("Validation.Range", 1, 65535));
         box.Security = input.Security ?? box.Security;
@@ -136,7 +142,12 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
         await using (var system = SystemContext())
             boxes = await system.Mailboxes.AsNoTracking().Where(b => b.IsActive).Select(b => b.Id).ToListAsync(ct);
         var taken = 0;
-        foreach (var id in boxes) taken += await SyncAsSystemAsync(id, null, ct);
+        foreach (var id in boxes)
+        {
+            // One mailbox's trouble (such as a sync started by hand at the same moment) does not stop the others.
+            try { taken += await SyncAsSystemAsync(id, null, ct); }
+            catch (DbUpdateException) { /* the other run took these messages; the next run goes on */ }
+        }
         return taken;
     }
 

@@ -216,7 +216,8 @@ public sealed class WebhookService(IDbContextFactory<MotivDbContext> dbFactory, 
     public async Task<int> DeliverDueAsync(MotivDbContext systemDb, CancellationToken ct = default)
     {
         var now = systemDb.Clock.GetUtcNow();
-        var due = await systemDb.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+        // Deliveries of a switched-off subscription wait (they go out when it is switched on again) without blocking the others.
+        var due = await systemDb.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && systemDb.Webhooks.Any(w => w.Id == d.WebhookId && w.IsActive))
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(100).ToListAsync(ct);
         if (due.Count == 0) return 0;
         var hookIds = due.Select(d => d.WebhookId).Distinct().ToList();
@@ -224,7 +225,8 @@ public sealed class WebhookService(IDbContextFactory<MotivDbContext> dbFactory, 
         using var http = SsrfGuard.CreateClient(await AllowListAsync(systemDb, ct));
         foreach (var d in due)
         {
-            if (!hooks.TryGetValue(d.WebhookId, out var hook) || !hook.IsActive) continue;
+            if (!hooks.TryGetValue(d.WebhookId, out var hook)) continue;
+            now = systemDb.Clock.GetUtcNow();
             var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secrets.Unprotect(hook.Secret)), Encoding.UTF8.GetBytes(timestamp + "." + d.Payload)));
             using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new StringContent(d.Payload, Encoding.UTF8, "application/json") };
@@ -252,8 +254,9 @@ public sealed class WebhookService(IDbContextFactory<MotivDbContext> dbFactory, 
             if (d.Error is null) d.Status = DeliveryStatus.Succeeded;
             else if (d.Attempts > Backoff.Length) d.Status = DeliveryStatus.Failed;
             else d.NextAttemptAt = now + Backoff[d.Attempts - 1];
+            // Each outcome is kept at once: a stop half-way does not send the finished ones again.
+            await systemDb.SaveChangesAsync(ct);
         }
-        await systemDb.SaveChangesAsync(ct);
         return due.Count;
     }
 

@@ -449,7 +449,8 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
             deal = await Prefixed("deal", () => deals.AddAsync(db, dealInput, lead.Id, ct));
         }
 
-        await Communication.ConsentService.MoveToPersonAsync(db, lead.Id, person.Id, ct);
+        // Consent given with the lead's address goes to the person only when it is the person's address too.
+        if (lead.Email is not null && lead.Email == person.PrimaryEmail) await Communication.ConsentService.MoveToPersonAsync(db, lead.Id, person.Id, ct);
         lead.Status = LeadStatus.Converted;
         lead.ConvertedAt = db.Clock.GetUtcNow();
         lead.PersonId = person.Id;
