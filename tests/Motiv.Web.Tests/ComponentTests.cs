@@ -322,7 +322,7 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         UseCulture("de");
         await RenderAsAsync(w => w.SalesA2);
         var mailboxes = _ctx.Services.GetRequiredService<Core.Communication.MailboxService>();
-        var box = await mailboxes.SaveAsync(null, new Core.Communication.MailboxInput("Komponententest", "komponente@motiv.test", "127.0.0.1", 1, Core.Communication.MailSecurity.None,
+        var box = await mailboxes.SaveAsync(null, new Core.Communication.MailboxInput("Komponententest", "komponente@motiv.test", "93.184.216.34", 993, Core.Communication.MailSecurity.None,
             "komponente", "geheim", ["INBOX", "Sent"], false, null, null, true));
         var stranger = new MimeKit.MimeMessage { Subject = "<img src=x onerror=alert(1)> Anfrage", Date = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero) };
         stranger.From.Add(new MimeKit.MailboxAddress("Fremde Person", $"fremd.{Guid.CreateVersion7():N}@neu.example"));
