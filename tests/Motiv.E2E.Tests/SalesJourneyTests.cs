@@ -71,7 +71,8 @@ public sealed class SalesJourneyTests(BrowserFixture browser) : IClassFixture<Br
             // On a busy machine the drag can start before the new board is wired up; like a person, drag again.
             for (var attempt = 1; ; attempt++)
             {
-                await first.GetByTestId("deal-card").DragToAsync(page.GetByTestId("zone-1"));
+                // While the board re-renders after the filter, a card can briefly be there twice: take the first with the deal's tag.
+                await first.GetByTestId("deal-card").Filter(new() { HasText = tag }).First.DragToAsync(page.GetByTestId("zone-1"));
                 try
                 {
                     await Expect(second.GetByTestId("column-count")).ToHaveTextAsync("1", new() { Timeout = 4000 });
