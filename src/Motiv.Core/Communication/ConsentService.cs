@@ -123,7 +123,7 @@ public sealed class ConsentService(IDbContextFactory<MotivDbContext> dbFactory, 
         systemDb.ConsentEntries.Add(new ConsentEntry
         {
             PersonId = personId, Channel = ConsentChannel.Email, Purpose = purpose, Action = ConsentAction.Withdrawn, LegalBasis = last?.LegalBasis ?? LegalBasis.Consent,
-            Source = "unsubscribe link", At = systemDb.Clock.GetUtcNow(), Ip = Cut(ip, 45), UserAgent = Cut(userAgent, 300),
+            Source = "unsubscribe link", At = systemDb.Clock.GetUtcNow(), Ip = Texts.Cut(ip, 45), UserAgent = Texts.Cut(userAgent, 300),
         });
         await systemDb.SaveChangesAsync(ct);
         return true;
@@ -143,7 +143,7 @@ public sealed class ConsentService(IDbContextFactory<MotivDbContext> dbFactory, 
             db.ConsentEntries.Add(new ConsentEntry
             {
                 PersonId = personId, LeadId = leadId, Channel = ConsentChannel.Email, Purpose = purpose, Action = ConsentAction.Requested, LegalBasis = LegalBasis.Consent,
-                Source = source, Text = text, Language = language, At = now, Ip = Cut(ip, 45), UserAgent = Cut(userAgent, 300), TokenHash = Hash(secret),
+                Source = source, Text = text, Language = language, At = now, Ip = Texts.Cut(ip, 45), UserAgent = Texts.Cut(userAgent, 300), TokenHash = Hash(secret),
                 ExpiresAt = now + DoubleOptInValidity, FormId = formId,
             });
         }
@@ -166,7 +166,7 @@ public sealed class ConsentService(IDbContextFactory<MotivDbContext> dbFactory, 
             systemDb.ConsentEntries.Add(new ConsentEntry
             {
                 PersonId = r.PersonId, LeadId = r.LeadId, Channel = r.Channel, Purpose = r.Purpose, Action = ConsentAction.Confirmed, LegalBasis = LegalBasis.Consent,
-                Source = r.Source, Text = r.Text, Language = r.Language, At = now, Ip = Cut(ip, 45), UserAgent = Cut(userAgent, 300), TokenHash = hash, FormId = r.FormId,
+                Source = r.Source, Text = r.Text, Language = r.Language, At = now, Ip = Texts.Cut(ip, 45), UserAgent = Texts.Cut(userAgent, 300), TokenHash = hash, FormId = r.FormId,
             });
         }
         await systemDb.SaveChangesAsync(ct);
@@ -219,8 +219,6 @@ public sealed class ConsentService(IDbContextFactory<MotivDbContext> dbFactory, 
         e.At, e.RecordedById is { } u ? users.GetValueOrDefault(u) : null, e.Ip, e.UserAgent, e.ExpiresAt);
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    private static string? Cut(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
 }
 
 public enum DoubleOptInResult

@@ -299,18 +299,21 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         return sent;
     }
 
+    /// <summary>MailKit's connection option for an encryption setting (SMTP and IMAP alike).</summary>
+    public static SecureSocketOptions Socket(MailSecurity security) => security switch
+    {
+        MailSecurity.None => SecureSocketOptions.None,
+        MailSecurity.StartTls => SecureSocketOptions.StartTls,
+        MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+
     private async Task DeliverAsync(SmtpSettings smtp, MimeMessage message, CancellationToken ct)
     {
         try
         {
             using var client = new SmtpClient { Timeout = 30_000 };
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security switch
-            {
-                MailSecurity.None => SecureSocketOptions.None,
-                MailSecurity.StartTls => SecureSocketOptions.StartTls,
-                MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.Auto,
-            }, ct);
+            await client.ConnectAsync(smtp.Host, smtp.Port, Socket(smtp.Security), ct);
             if (smtp.UserName is { } user && smtp.Password is { } password) await client.AuthenticateAsync(user, secrets.Unprotect(password), ct);
             await client.SendAsync(message, ct);
             await client.DisconnectAsync(true, ct);

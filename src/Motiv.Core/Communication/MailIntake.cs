@@ -22,13 +22,13 @@ public static class MailIntake
     {
         var from = m.From.Mailboxes.FirstOrDefault();
         var fromAddress = Normalise(from?.Address) ?? "";
-        var subject = Truncate(string.IsNullOrWhiteSpace(m.Subject) ? "(" + Text.Get("Mail.NoSubject") + ")" : m.Subject.Trim(), 300);
-        var messageId = Truncate(m.MessageId is { Length: > 0 } id ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(
+        var subject = Texts.Cut(string.IsNullOrWhiteSpace(m.Subject) ? "(" + Text.Get("Mail.NoSubject") + ")" : m.Subject.Trim(), 300);
+        var messageId = Texts.Cut(m.MessageId is { Length: > 0 } id ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(
             Encoding.UTF8.GetBytes($"{fromAddress}|{m.Date.ToUnixTimeSeconds()}|{subject}"))), 300);
         var row = new MailMessage
         {
             MailboxId = source.MailboxId, Folder = source.Folder, UidValidity = source.UidValidity, Uid = source.Uid, MessageId = messageId,
-            FromAddress = Truncate(fromAddress, 254), FromName = from?.Name is { Length: > 0 } n ? Truncate(n, 200) : null, Subject = subject,
+            FromAddress = Texts.Cut(fromAddress, 254), FromName = from?.Name is { Length: > 0 } n ? Texts.Cut(n, 200) : null, Subject = subject,
             Date = m.Date == DateTimeOffset.MinValue ? db.Clock.GetUtcNow() : m.Date, OwnerId = source.OwnerId, TeamId = source.TeamId, TakenAt = db.Clock.GetUtcNow(),
         };
         db.MailMessages.Add(row);
@@ -174,6 +174,4 @@ public static class MailIntake
     }
 
     public static string? Normalise(string? address) => string.IsNullOrWhiteSpace(address) ? null : address.Trim().ToLowerInvariant();
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -163,13 +163,7 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
         using var client = new ImapClient { Timeout = 60_000 };
         try
         {
-            await client.ConnectAsync(box.Host, box.Port, box.Security switch
-            {
-                MailSecurity.None => SecureSocketOptions.None,
-                MailSecurity.StartTls => SecureSocketOptions.StartTls,
-                MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.Auto,
-            }, ct);
+            await client.ConnectAsync(box.Host, box.Port, MailService.Socket(box.Security), ct);
             await client.AuthenticateAsync(box.UserName, secrets.Unprotect(box.Password ?? ""), ct);
         }
         catch (Exception e) when (IsMailError(e))
@@ -246,12 +240,11 @@ public sealed class MailboxService(IDbContextFactory<MotivDbContext> dbFactory, 
     private static MailMessage AddFromEnvelope(MotivDbContext db, IMessageSummary? summary, IntakeSource at)
     {
         var from = summary?.Envelope?.From.Mailboxes.FirstOrDefault();
-        var subject = summary?.Envelope?.Subject ?? "";
         var row = new MailMessage
         {
             MailboxId = at.MailboxId, Folder = at.Folder, UidValidity = at.UidValidity, Uid = at.Uid,
-            MessageId = (summary?.Envelope?.MessageId ?? $"uid:{at.Folder}:{at.UidValidity}:{at.Uid}") is var m && m.Length > 300 ? m[..300] : m,
-            FromAddress = MailIntake.Normalise(from?.Address) ?? "", FromName = from?.Name, Subject = subject.Length > 300 ? subject[..300] : subject,
+            MessageId = Texts.Cut(summary?.Envelope?.MessageId ?? $"uid:{at.Folder}:{at.UidValidity}:{at.Uid}", 300),
+            FromAddress = Texts.Cut(MailIntake.Normalise(from?.Address) ?? "", 254), FromName = Texts.Cut(from?.Name, 200), Subject = Texts.Cut(summary?.Envelope?.Subject ?? "", 300),
             Date = summary?.Envelope?.Date ?? db.Clock.GetUtcNow(), OwnerId = at.OwnerId, TeamId = at.TeamId, TakenAt = db.Clock.GetUtcNow(),
         };
         row.ThreadId = row.MessageId;
