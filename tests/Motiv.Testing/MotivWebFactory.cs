@@ -137,6 +137,8 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Set<Motiv.Core.Communication.InteractionParticipant>().CountAsync(p => p.Response != Motiv.Core.Communication.MeetingResponse.None),
             await db.ConsentEntries.CountAsync(), await db.WebForms.CountAsync(), await db.WebForms.SumAsync(f => f.Submissions),
             await db.Webhooks.CountAsync(), await db.WebhookDeliveries.CountAsync(),
+            await db.MotiveEvidence.CountAsync(), await db.MotiveEvidence.CountAsync(e => e.Status != Motiv.Core.Empathy.EvidenceStatus.Open), await db.MotiveRatings.CountAsync(),
+            await db.MotiveSnapshots.CountAsync(), await db.HealthScores.CountAsync(), await db.HealthHistory.CountAsync(), await db.ActionFeedback.CountAsync(),
         };
         return string.Join("/", parts);
     }

@@ -6,8 +6,10 @@ namespace Motiv.Core.Access;
 /// </summary>
 public sealed class AccessScope
 {
-    public AccessScope(Guid userId, bool isAuthenticated, bool isAdministrator, bool isReadOnly, IReadOnlyCollection<Guid> teamIds, IReadOnlyCollection<Guid> managedTeamIds)
+    public AccessScope(Guid userId, bool isAuthenticated, bool isAdministrator, bool isReadOnly, IReadOnlyCollection<Guid> teamIds, IReadOnlyCollection<Guid> managedTeamIds,
+        IReadOnlyCollection<string>? roles = null)
     {
+        Roles = [.. roles ?? []];
         UserId = userId;
         IsAuthenticated = isAuthenticated;
         IsAdministrator = isAdministrator;
@@ -20,6 +22,9 @@ public sealed class AccessScope
     public bool IsAuthenticated { get; }
     public bool IsAdministrator { get; }
     public bool IsReadOnly { get; }
+
+    /// <summary>The user's roles (for settings that name roles, such as who sees motive data).</summary>
+    public List<string> Roles { get; }
 
     /// <summary>An administrator acting with write rights (not, for instance, through a read-only token).</summary>
     public bool CanAdminister => IsAuthenticated && IsAdministrator && !IsReadOnly;
@@ -34,13 +39,13 @@ public sealed class AccessScope
     public static AccessScope Anonymous { get; } = new(Guid.Empty, false, false, true, [], []);
 
     /// <summary>Motiv itself (migrations, demo data, background jobs): sees and changes everything.</summary>
-    public static AccessScope System { get; } = new(Guid.Empty, true, true, false, [], []);
+    public static AccessScope System { get; } = new(Guid.Empty, true, true, false, [], [], Access.Roles.All);
 
     public static AccessScope ForUser(Guid userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<Guid> teamIds)
     {
-        var admin = roles.Contains(Roles.Administrator);
-        var manager = roles.Contains(Roles.Manager);
-        var readOnly = !admin && (roles.Count == 0 || roles.All(r => r == Roles.ReadOnly));
-        return new AccessScope(userId, true, admin, readOnly, teamIds, manager ? teamIds : []);
+        var admin = roles.Contains(Access.Roles.Administrator);
+        var manager = roles.Contains(Access.Roles.Manager);
+        var readOnly = !admin && (roles.Count == 0 || roles.All(r => r == Access.Roles.ReadOnly));
+        return new AccessScope(userId, true, admin, readOnly, teamIds, manager ? teamIds : [], roles);
     }
 }

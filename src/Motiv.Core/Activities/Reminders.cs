@@ -55,4 +55,41 @@ public static class Reminders
         await systemDb.SaveChangesAsync(ct);
         return created;
     }
+
+    public const int ImportantDateLeadDays = 3;
+
+    /// <summary>
+    /// A task for the owner a few days before a reminded birthday or important date, once per date and year; then the
+    /// person's next reminder day moves on. People are found by their next reminder day (indexed), not by reading all.
+    /// </summary>
+    public static async Task<int> CreateImportantDateTasksAsync(MotivDbContext systemDb, CancellationToken ct = default)
+    {
+        var now = systemDb.Clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var horizon = today.AddDays(ImportantDateLeadDays);
+        var created = 0;
+        var due = await systemDb.People.AsNoTracking().Where(p => p.NextReminderOn != null && p.NextReminderOn <= horizon).OrderBy(p => p.NextReminderOn).Take(1000).ToListAsync(ct);
+        foreach (var person in due)
+        {
+            foreach (var (label, date) in Customers.ImportantDates.Reminded(person))
+            {
+                var next = Customers.ImportantDates.Next(date, today);
+                if (next > horizon) continue;
+                var dueAt = new DateTimeOffset(next.ToDateTime(new TimeOnly(8, 0)), TimeSpan.Zero);
+                var title = Text.Get("Task.ImportantDate", label, person.DisplayName, next.ToString("d", System.Globalization.CultureInfo.CurrentCulture));
+                if (await systemDb.Tasks.AnyAsync(t => t.Kind == TaskKind.ImportantDate && t.RelatedId == person.Id && t.DueAt == dueAt, ct)) continue;
+                systemDb.Tasks.Add(new TaskItem
+                {
+                    Title = Common.Texts.Cut(title, 200)!, Kind = TaskKind.ImportantDate, RelatedType = Customers.Person.Type, RelatedId = person.Id,
+                    DueAt = dueAt, RemindAt = now, OwnerId = person.OwnerId, TeamId = person.TeamId, Visibility = person.Visibility,
+                });
+                created++;
+            }
+            var following = Customers.ImportantDates.NextReminder(person, horizon.AddDays(1));
+            // Derived bookkeeping, not a change a person made: no new version or history entry.
+            await systemDb.People.IgnoreQueryFilters().Where(p => p.Id == person.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.NextReminderOn, following), ct);
+        }
+        await systemDb.SaveChangesAsync(ct);
+        return created;
+    }
 }

@@ -24,6 +24,12 @@ public enum TaskKind
 
     /// <summary>Created by Motiv when a person's keep-in-touch cadence lapsed.</summary>
     KeepInTouch = 1,
+
+    /// <summary>Created by Motiv a few days before a person's birthday or another important date.</summary>
+    ImportantDate = 2,
+
+    /// <summary>A next best action the user accepted.</summary>
+    NextBestAction = 3,
 }
 
 /// <summary>

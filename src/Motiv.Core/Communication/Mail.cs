@@ -52,12 +52,16 @@ public sealed class MailTemplate
     public string Subject { get; set; } = "";
     public string Body { get; set; } = "";
     public bool IsActive { get; set; } = true;
+
+    /// <summary>The motive codes the template speaks to (next best actions and the composer suggest it to people with these motives).</summary>
+    public List<string> Motives { get; set; } = [];
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-public sealed record MailTemplateInput(string? Name, string? Language, string? Subject, string? Body, bool? IsActive, ConsentPurpose? Purpose = null, bool? Transactional = null);
+public sealed record MailTemplateInput(string? Name, string? Language, string? Subject, string? Body, bool? IsActive, ConsentPurpose? Purpose = null, bool? Transactional = null,
+    List<string>? Motives = null);
 
-public sealed record MailTemplateDto(Guid Id, string Name, string Language, string Subject, string Body, bool IsActive, ConsentPurpose? Purpose);
+public sealed record MailTemplateDto(Guid Id, string Name, string Language, string Subject, string Body, bool IsActive, ConsentPurpose? Purpose, IReadOnlyList<string>? Motives = null);
 
 /// <summary>
 /// A mail to one person: from a template or with its own subject and body (both may use merge fields). A purpose (or a
@@ -133,7 +137,7 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
         return await db.MailTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language)
-            .Select(t => new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose)).ToListAsync(ct);
+            .Select(t => new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose, t.Motives)).ToListAsync(ct);
     }
 
     public async Task<MailTemplateDto> SaveTemplateAsync(Guid? id, MailTemplateInput input, CancellationToken ct = default)
@@ -158,10 +162,16 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
             else errors.Add("purpose", Text.Get("Validation.Choice"));
         }
         if (input.Transactional == true) t.Purpose = null;
+        if (input.Motives is { } motives)
+        {
+            var settings = await Empathy.MotiveTaxonomyService.ReadAsync(db, ct);
+            if (motives.Any(m => settings.Find(m) is null)) errors.Add("motives", Text.Get("Validation.Choice"));
+            t.Motives = [.. motives.Distinct()];
+        }
         errors.ThrowIfAny();
         t.UpdatedAt = db.Clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        return new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose);
+        return new MailTemplateDto(t.Id, t.Name, t.Language, t.Subject, t.Body, t.IsActive, t.Purpose, t.Motives);
     }
 
     /// <summary>What would be sent: the template or text with the merge fields filled in for this person.</summary>

@@ -37,8 +37,50 @@ public sealed class Person : Record, IHasContacts, IHasSearchName
     public string? PrimaryEmail { get; set; }
     public string? PrimaryPhone { get; set; }
 
+    /// <summary>Personal facts: the human side of the relationship.</summary>
+    public List<string> Interests { get; set; } = [];
+    public List<ImportantDate> ImportantDates { get; set; } = [];
+
+    /// <summary>Whether the owner gets a task a few days before the birthday.</summary>
+    public bool BirthdayReminder { get; set; }
+
+    /// <summary>The next day with a reminded date (derived on save and by the reminder job), so the job finds the few people due by an index.</summary>
+    public DateOnly? NextReminderOn { get; set; }
+    public string? FamilyNotes { get; set; }
+    public string? HowWeMet { get; set; }
+
+    /// <summary>When the person likes to be contacted, in their words ("vormittags", "not on Fridays").</summary>
+    public string? ContactTimes { get; set; }
+    public string? CommunicationStyle { get; set; }
+
+    /// <summary>Set when the person objected to motive profiling (Art. 21 DSGVO): evidence and ratings are deleted and no longer inferred.</summary>
+    public DateTimeOffset? MotivesObjectedAt { get; set; }
+
     /// <summary>The display name folded by the save pipeline, for the list filter "q".</summary>
     public string SearchName { get; set; } = "";
+}
+
+public enum ImportantDateKind { CompanyAnniversary = 0, WorkAnniversary = 1, Wedding = 2, Other = 3 }
+
+/// <summary>A date that matters to the person, every year; with a reminder, the owner gets a task a few days before.</summary>
+public sealed record ImportantDate(ImportantDateKind Kind, DateOnly Date, string? Label = null, bool Remind = true);
+
+public static class ImportantDates
+{
+    /// <summary>The dates the owner is reminded of: the birthday when asked for, and the important dates marked so.</summary>
+    public static IEnumerable<(string Label, DateOnly Date)> Reminded(Person p) =>
+        p.ImportantDates.Where(d => d.Remind).Select(d => (d.Label ?? Text.Get("ImportantDateKind." + d.Kind), d.Date))
+            .Concat(p.BirthdayReminder && p.Birthday is { } b ? [(Text.Get("Field.birthday"), b)] : []);
+
+    /// <summary>The next yearly occurrence on or after <paramref name="from"/> (29 February falls on 28 February in other years).</summary>
+    public static DateOnly Next(DateOnly date, DateOnly from)
+    {
+        DateOnly In(int year) => new(year, date.Month, Math.Min(date.Day, DateTime.DaysInMonth(year, date.Month)));
+        var thisYear = In(from.Year);
+        return thisYear >= from ? thisYear : In(from.Year + 1);
+    }
+
+    public static DateOnly? NextReminder(Person p, DateOnly from) => Reminded(p).Select(d => (DateOnly?)Next(d.Date, from)).Min();
 }
 
 /// <summary>A person's job at an organisation. Part of the person: audited and versioned with it.</summary>

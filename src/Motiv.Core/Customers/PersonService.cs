@@ -23,6 +23,13 @@ public sealed record PersonInput : IOwnedInput, IContactInput
     public string? PreferredLanguage { get; set; }
     public Channel? PreferredChannel { get; set; }
     public int? KeepInTouchDays { get; set; }
+    public List<string>? Interests { get; set; }
+    public List<ImportantDate>? ImportantDates { get; set; }
+    public bool? BirthdayReminder { get; set; }
+    public string? FamilyNotes { get; set; }
+    public string? HowWeMet { get; set; }
+    public string? ContactTimes { get; set; }
+    public string? CommunicationStyle { get; set; }
     public List<EmploymentInput>? Employments { get; set; }
     public List<string>? Tags { get; set; }
     public string? ExternalId { get; set; }
@@ -40,7 +47,11 @@ public sealed record PersonDto(
     DateOnly? Birthday, string? PreferredLanguage, Channel? PreferredChannel, IReadOnlyList<EmploymentDto> Employments,
     IReadOnlyList<string> Tags, string? ExternalId, string? Notes, Guid OwnerId, Guid? TeamId, Visibility Visibility,
     DateTimeOffset CreatedAt, Guid CreatedById, DateTimeOffset UpdatedAt, Guid UpdatedById, long Version, IReadOnlyDictionary<string, object?> CustomFields,
-    int? KeepInTouchDays = null);
+    int? KeepInTouchDays = null, PersonalFacts? Facts = null, DateTimeOffset? MotivesObjectedAt = null);
+
+/// <summary>The human side of the relationship: interests, important dates, family, how we met, when and how they like to be contacted.</summary>
+public sealed record PersonalFacts(IReadOnlyList<string> Interests, IReadOnlyList<ImportantDate> ImportantDates, bool BirthdayReminder, string? FamilyNotes,
+    string? HowWeMet, string? ContactTimes, string? CommunicationStyle);
 
 public sealed record PersonListItem(Guid Id, string FirstName, string LastName, string? AcademicTitle, string? PrimaryEmail, string? PrimaryPhone,
     string? City, string? Country, IReadOnlyList<string> Tags, Guid OwnerId, DateTimeOffset UpdatedAt, long Version);
@@ -138,6 +149,8 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         Salutation = p.Salutation, AcademicTitle = p.AcademicTitle, FirstName = p.FirstName, LastName = p.LastName,
         Emails = [.. p.Emails], Phones = [.. p.Phones], Addresses = [.. p.Addresses], Birthday = p.Birthday,
         PreferredLanguage = p.PreferredLanguage, PreferredChannel = p.PreferredChannel, KeepInTouchDays = p.KeepInTouchDays,
+        Interests = p.Facts is { } f ? [.. f.Interests] : null, ImportantDates = p.Facts is { } g ? [.. g.ImportantDates] : null, BirthdayReminder = p.Facts?.BirthdayReminder,
+        FamilyNotes = p.Facts?.FamilyNotes, HowWeMet = p.Facts?.HowWeMet, ContactTimes = p.Facts?.ContactTimes, CommunicationStyle = p.Facts?.CommunicationStyle,
         Employments = [.. p.Employments.Select(e => new EmploymentInput(e.OrganizationId, e.Position, e.Department, e.IsPrimary, e.From, e.To))],
         Tags = [.. p.Tags], ExternalId = p.ExternalId, Notes = p.Notes, OwnerId = p.OwnerId, TeamId = p.TeamId, Visibility = p.Visibility,
         CustomFields = CustomFieldService.ToInput(p.CustomFields),
@@ -162,12 +175,36 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         person.KeepInTouchDays = input.KeepInTouchDays;
         if (input.KeepInTouchDays is < 1 or > 3650) errors.Add("keepInTouchDays", Text.Get("Validation.Range", 1, 3650));
         person.Tags = Contacts.Tags(errors, input.Tags);
+        ApplyFacts(errors, person, input, DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime));
         person.ExternalId = errors.Optional("externalId", input.ExternalId, 100);
         person.Notes = errors.Optional("notes", input.Notes, 10000);
         await ApplyEmploymentsAsync(db, errors, person, input.Employments ?? [], ct);
         await CustomFieldService.ApplyAsync(db, errors, person, input.CustomFields, isNew, ct);
         await Ownership.ApplyAsync(db, errors, person, input, isNew, ct);
         errors.ThrowIfAny();
+    }
+
+    private static void ApplyFacts(FieldErrors errors, Person person, PersonInput input, DateOnly today)
+    {
+        var interests = (input.Interests ?? []).Select(i => i?.Trim() ?? "").Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (interests.Count > 30) errors.Add("interests", Text.Get("Validation.TooMany", 30));
+        if (interests.Any(i => i.Length > 60)) errors.Add("interests", Text.Get("Validation.MaxLength", 60));
+        person.Interests = interests;
+        var dates = input.ImportantDates ?? [];
+        if (dates.Count > 20) errors.Add("importantDates", Text.Get("Validation.TooMany", 20));
+        foreach (var (d, i) in dates.Select((d, i) => (d, i)))
+        {
+            if (!Enum.IsDefined(d.Kind)) errors.Add($"importantDates[{i}].kind", Text.Get("Validation.Choice"));
+            if (d.Date.Year < 1900) errors.Add($"importantDates[{i}].date", Text.Get("Validation.Date"));
+            if (d.Label is { Length: > 100 }) errors.Add($"importantDates[{i}].label", Text.Get("Validation.MaxLength", 100));
+        }
+        person.ImportantDates = [.. dates.Select(d => d with { Label = string.IsNullOrWhiteSpace(d.Label) ? null : d.Label.Trim() })];
+        person.BirthdayReminder = input.BirthdayReminder ?? false;
+        person.FamilyNotes = errors.Optional("familyNotes", input.FamilyNotes, 4000);
+        person.HowWeMet = errors.Optional("howWeMet", input.HowWeMet, 1000);
+        person.ContactTimes = errors.Optional("contactTimes", input.ContactTimes, 200);
+        person.CommunicationStyle = errors.Optional("communicationStyle", input.CommunicationStyle, 2000);
+        person.NextReminderOn = ImportantDates.NextReminder(person, today);
     }
 
     /// <summary>Replaces the person's employments with the given ones, keeping rows that did not change (so history shows only real changes).</summary>
@@ -206,6 +243,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         var values = await CustomFieldService.ValuesAsync(db, [p.Id], ct);
         return new PersonDto(p.Id, p.Salutation, p.AcademicTitle, p.FirstName, p.LastName, p.DisplayName, p.Emails, p.Phones, p.Addresses,
             p.Birthday, p.PreferredLanguage, p.PreferredChannel, employments, TagList.FromStored(p.Tags), p.ExternalId, p.Notes,
-            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version, values.GetValueOrDefault(p.Id) ?? [], p.KeepInTouchDays);
+            p.OwnerId, p.TeamId, p.Visibility, p.CreatedAt, p.CreatedById, p.UpdatedAt, p.UpdatedById, p.Version, values.GetValueOrDefault(p.Id) ?? [], p.KeepInTouchDays,
+            new PersonalFacts(p.Interests, p.ImportantDates, p.BirthdayReminder, p.FamilyNotes, p.HowWeMet, p.ContactTimes, p.CommunicationStyle), p.MotivesObjectedAt);
     }
 }

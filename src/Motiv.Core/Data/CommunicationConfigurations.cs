@@ -85,6 +85,7 @@ internal sealed class MailTemplateConfiguration : IEntityTypeConfiguration<MailT
 {
     public void Configure(EntityTypeBuilder<MailTemplate> b)
     {
+        b.Property(t => t.Motives).HasJsonConversion();
         b.ToTable("mail_templates");
         b.Property(t => t.Id).ValueGeneratedNever();
         b.Property(t => t.Name).HasMaxLength(100);

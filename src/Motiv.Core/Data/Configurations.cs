@@ -78,12 +78,19 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.Property(p => p.Emails).HasJsonConversion();
         b.Property(p => p.Phones).HasJsonConversion();
         b.Property(p => p.Addresses).HasJsonConversion();
+        b.Property(p => p.Interests).HasJsonConversion();
+        b.Property(p => p.ImportantDates).HasJsonConversion();
+        b.Property(p => p.FamilyNotes).HasMaxLength(4000);
+        b.Property(p => p.HowWeMet).HasMaxLength(1000);
+        b.Property(p => p.ContactTimes).HasMaxLength(200);
+        b.Property(p => p.CommunicationStyle).HasMaxLength(2000);
         b.HasMany(p => p.Employments).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(p => new { p.LastName, p.FirstName, p.Id });
         b.HasIndex(p => new { p.FirstName, p.Id });
         b.HasIndex(p => new { p.City, p.Id });
         b.HasIndex(p => p.PrimaryEmail);
         b.HasIndex(p => p.ExternalId);
+        b.HasIndex(p => p.NextReminderOn);
     }
 }
 

@@ -61,6 +61,12 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Communication.WebForm> WebForms => Set<Communication.WebForm>();
     public DbSet<Integration.Webhook> Webhooks => Set<Integration.Webhook>();
     public DbSet<Integration.WebhookDelivery> WebhookDeliveries => Set<Integration.WebhookDelivery>();
+    public DbSet<Empathy.MotiveEvidence> MotiveEvidence => Set<Empathy.MotiveEvidence>();
+    public DbSet<Empathy.MotiveRating> MotiveRatings => Set<Empathy.MotiveRating>();
+    public DbSet<Empathy.MotiveSnapshot> MotiveSnapshots => Set<Empathy.MotiveSnapshot>();
+    public DbSet<Empathy.HealthScore> HealthScores => Set<Empathy.HealthScore>();
+    public DbSet<Empathy.HealthHistory> HealthHistory => Set<Empathy.HealthHistory>();
+    public DbSet<Empathy.ActionFeedback> ActionFeedback => Set<Empathy.ActionFeedback>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -81,6 +81,9 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
         db.Relationships.AddRange(Relationships(faker, organizations, people, userIds));
         await db.SaveChangesAsync(ct);
         await DemoSales.SeedAsync(db, faker, organizations, people, userIds, now, ct);
+        await DemoEmpathy.SeedAsync(db, faker, people, now, ct);
+        // Relationship health as the nightly job would have computed it two months and one month ago, and today.
+        foreach (var daysAgo in new[] { 60, 30, 0 }) await Empathy.HealthService.RecomputeAllAsync(db, now.AddDays(-daysAgo), ct);
         return true;
     }
 

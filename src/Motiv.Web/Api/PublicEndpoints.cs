@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Motiv.Core;
 using Motiv.Core.Common;
 using Motiv.Core.Communication;
+using Motiv.Core.Empathy;
 using Motiv.Web.Hosting;
 
 namespace Motiv.Web.Api;
@@ -69,6 +70,49 @@ public static class PublicEndpoints
             return Page(Text.Get("Unsubscribe.Title"), "<p>" + E(Text.Get(done ? "Unsubscribe.Done" : "Unsubscribe.Unknown")) + "</p>", done ? 200 : 404, frameable: false);
         }).AllowAnonymous().DisableAntiforgery();
         app.MapGet("/people/{id:guid}/consents/proof", ConsentProofAsync).RequireAuthorization();
+        app.MapGet("/motives/self/{token}", (string token, HttpContext http, MotiveService motives, TimeProvider clock) =>
+        {
+            var language = UseLanguage(http);
+            return motives.ReadSelfAssessmentToken(token, clock.GetUtcNow()) is null ? SelfAssessmentGone() : SelfAssessmentPage(token, language, new Dictionary<int, int>(), 200);
+        }).AllowAnonymous();
+        app.MapPost("/motives/self/{token}", async (string token, HttpContext http, MotiveService motives, TimeProvider clock, CancellationToken ct) =>
+        {
+            var language = UseLanguage(http);
+            if (motives.ReadSelfAssessmentToken(token, clock.GetUtcNow()) is not { } personId) return SelfAssessmentGone();
+            var posted = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var answers = new Dictionary<int, int>();
+            for (var i = 0; i < SelfAssessment.Items.Count; i++)
+                if (int.TryParse(posted?["q" + i], out var v) && v is >= 1 and <= 5) answers[i] = v;
+            if (answers.Count < SelfAssessment.Items.Count) return SelfAssessmentPage(token, language, answers, StatusCodes.Status422UnprocessableEntity);
+            await using var db = SystemDb.Create(http.RequestServices);
+            return await MotiveService.SubmitSelfAssessmentAsync(db, personId, answers, ct)
+                ? Page(Text.Get("SelfAssessment.Title"), "<p>" + E(Text.Get("SelfAssessment.Thanks")) + "</p>", frameable: false)
+                : SelfAssessmentGone();
+        }).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(FormPolicy);
+    }
+
+    private static IResult SelfAssessmentGone() => Page(Text.Get("SelfAssessment.Title"), "<p>" + E(Text.Get("SelfAssessment.Gone")) + "</p>", 404, frameable: false);
+
+    /// <summary>The person's own assessment: each statement answered from 1 (not at all) to 5 (completely); what it is for, said first.</summary>
+    private static IResult SelfAssessmentPage(string token, string language, IReadOnlyDictionary<int, int> answers, int status)
+    {
+        var html = new StringBuilder();
+        html.Append("<p>").Append(E(Text.Get("SelfAssessment.Intro"))).Append("</p>");
+        html.Append($"<form method=\"post\" action=\"/motives/self/{E(Uri.EscapeDataString(token))}?lang={language}\">");
+        if (status != 200) html.Append($"<p class=\"error\" role=\"alert\">{E(Text.Get("SelfAssessment.AnswerAll"))}</p>");
+        foreach (var (item, i) in SelfAssessment.Items.Select((item, i) => (item, i)))
+        {
+            var missing = status != 200 && !answers.ContainsKey(i);
+            html.Append($"<fieldset{(missing ? " aria-invalid=\"true\"" : "")}><legend>{E(language == "de" ? item.De : item.En)}</legend>");
+            for (var v = 1; v <= 5; v++)
+            {
+                var label = Text.Get("SelfAssessment.Scale" + v);
+                html.Append($"<label class=\"scale\"><input type=\"radio\" name=\"q{i}\" value=\"{v}\"{(answers.GetValueOrDefault(i) == v ? " checked" : "")} required> {E(label)}</label>");
+            }
+            html.Append("</fieldset>");
+        }
+        html.Append($"<p><button type=\"submit\">{E(Text.Get("Form.Send"))}</button></p></form>");
+        return Page(Text.Get("SelfAssessment.Title"), html.ToString(), status, frameable: false);
     }
 
     /// <summary>The printable consent proof (signed-in users who may see the person).</summary>
@@ -170,7 +214,8 @@ public static class PublicEndpoints
     private const string Style = "body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;color:#1d1d1f}main{max-width:36rem;margin:auto}" +
         "label{display:block;font-weight:600;margin-bottom:.25rem}.consent label{font-weight:400}input[type=text],input[type=email],input[type=tel],textarea{width:100%;" +
         "padding:.5rem;border:1px solid #888;border-radius:4px;box-sizing:border-box;font:inherit}button{padding:.6rem 1.4rem;font:inherit;background:#3949ab;color:#fff;" +
-        "border:0;border-radius:4px;cursor:pointer}.error{color:#b00020;display:block}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";
+        "border:0;border-radius:4px;cursor:pointer}.error{color:#b00020;display:block}fieldset{border:1px solid #ccc;border-radius:4px;margin:0 0 1rem}" +
+        "label.scale{display:inline-block;font-weight:400;margin-right:1rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";
 
     private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 

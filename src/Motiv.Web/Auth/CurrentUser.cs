@@ -60,7 +60,7 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
         DisplayName = user.DisplayName;
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(user.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
         ReadOnlyToken = readOnlyToken;
-        Scope = readOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds) : scope;
+        Scope = readOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds, scope.Roles) : scope;
         return true;
     }
 

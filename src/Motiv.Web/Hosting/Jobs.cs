@@ -8,7 +8,8 @@ namespace Motiv.Web.Hosting;
 
 /// <summary>
 /// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
-/// webhook deliveries every 20 seconds, reminders every minute, mailbox synchronisation every five minutes, keep-in-touch tasks hourly, the recycle-bin purge every six hours. Each runs as Motiv itself
+/// webhook deliveries every 20 seconds, motive inference every 30 seconds, reminders every minute, mailbox synchronisation every five minutes, keep-in-touch
+/// and important-date tasks hourly, the recycle-bin purge every six hours, relationship health nightly at 02:30 (server time). Each runs as Motiv itself
 /// and never twice at the same time.
 /// </summary>
 public static class Jobs
@@ -21,6 +22,8 @@ public static class Jobs
             q.ScheduleJob<KeepInTouchJob>(t => t.WithIdentity(nameof(KeepInTouchJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(1), null));
             q.ScheduleJob<MailSyncJob>(t => t.WithIdentity(nameof(MailSyncJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(5), null));
             q.ScheduleJob<WebhookJob>(t => t.WithIdentity(nameof(WebhookJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(20), null));
+            q.ScheduleJob<MotiveJob>(t => t.WithIdentity(nameof(MotiveJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(30), null));
+            q.ScheduleJob<HealthJob>(t => t.WithIdentity(nameof(HealthJob)).WithCronSchedule("0 30 2 * * ?"));
             q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -64,7 +67,8 @@ public sealed class ReminderJob(IServiceProvider services, ILogger<ReminderJob> 
 [DisallowConcurrentExecution]
 public sealed class KeepInTouchJob(IServiceProvider services, ILogger<KeepInTouchJob> log) : SystemJob(services, log)
 {
-    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Reminders.CreateKeepInTouchTasksAsync(db, ct);
+    protected override async Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
+        await Reminders.CreateKeepInTouchTasksAsync(db, ct) + await Reminders.CreateImportantDateTasksAsync(db, ct);
 }
 
 [DisallowConcurrentExecution]
@@ -86,4 +90,16 @@ public sealed class WebhookJob(IServiceProvider services, ILogger<WebhookJob> lo
 {
     protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
         services.GetRequiredService<Motiv.Core.Integration.WebhookService>().DeliverDueAsync(db, ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class MotiveJob(IServiceProvider services, ILogger<MotiveJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Motiv.Core.Empathy.MotiveService.CatchUpAsync(db, ct);
+}
+
+[DisallowConcurrentExecution]
+public sealed class HealthJob(IServiceProvider services, ILogger<HealthJob> log) : SystemJob(services, log)
+{
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Motiv.Core.Empathy.HealthService.RecomputeAllAsync(db, ct);
 }

@@ -74,6 +74,12 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Communication.ConsentService>();
         services.AddScoped<Motiv.Core.Communication.WebFormService>();
         services.AddScoped<Motiv.Core.Integration.WebhookService>();
+        services.AddScoped<Motiv.Core.Empathy.MotiveTaxonomyService>();
+        services.AddScoped<Motiv.Core.Empathy.MotiveService>();
+        services.AddScoped<Motiv.Core.Empathy.HealthService>();
+        services.AddScoped<Motiv.Core.Empathy.NextBestActionService>();
+        services.AddScoped<Motiv.Core.Empathy.PersonExportService>();
+        services.AddSingleton<Motiv.Core.Empathy.IProductSuggestions, Motiv.Core.Empathy.CatalogueSuggestions>();
         services.AddFormRateLimit(config);
         services.Configure<Motiv.Core.Communication.LinkOptions>(config.GetSection("Motiv"));
         services.Configure<Motiv.Core.Communication.MailSyncOptions>(config.GetSection("Motiv:MailSync"));

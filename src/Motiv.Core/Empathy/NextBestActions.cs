@@ -1,0 +1,327 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Motiv.Core.Access;
+using Motiv.Core.Activities;
+using Motiv.Core.Common;
+using Motiv.Core.Communication;
+using Motiv.Core.Customers;
+using Motiv.Core.Data;
+using Motiv.Core.Sales;
+
+namespace Motiv.Core.Empathy;
+
+/// <summary>A user's answer to a suggested action: accepted (a task was made) or dismissed. Feeds the ranking.</summary>
+public sealed class ActionFeedback
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid UserId { get; set; }
+    public Guid PersonId { get; set; }
+    public string Kind { get; set; } = "";
+    public string ActionKey { get; set; } = "";
+    public bool Accepted { get; set; }
+    public Guid? TaskId { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Why an action is suggested, citing its evidence (a quote and its date, the last contact, a date).</summary>
+public sealed record ActionReason(string Kind, string Text, Guid? InteractionId = null);
+
+/// <summary>
+/// A suggested action for a person. <see cref="Score"/> = value × likelihood × motive fit × the user's feedback factor.
+/// <see cref="Id"/> names the action for feedback: kind, person and target.
+/// </summary>
+public sealed record NextBestActionDto(string Id, Guid PersonId, string PersonName, string Kind, string Title, double Score, double Value, double Likelihood,
+    double MotiveFit, IReadOnlyList<ActionReason> Why, string? TargetType, Guid? TargetId, IReadOnlyList<string> Arguments);
+
+public sealed record ActionFeedbackInput(string? Decision);
+
+public sealed record ActionFeedbackResult(string Id, bool Accepted, Guid? TaskId);
+
+public sealed record ProductSuggestion(Guid ProductId, string Name, double Confidence, string Reason, IReadOnlyList<string> Motives);
+
+/// <summary>Products to offer a customer that they don't have yet. The analytics (association rules) will take this over; until then the catalogue and the order history.</summary>
+public interface IProductSuggestions
+{
+    Task<IReadOnlyList<ProductSuggestion>> SuggestAsync(MotivDbContext db, Guid personId, int max, CancellationToken ct);
+}
+
+/// <summary>
+/// From order history: products bought by customers who bought what this customer bought (share of those customers),
+/// else the share of all customers who bought it. Only active products the customer (the person or their primary employer) never ordered.
+/// </summary>
+public sealed class CatalogueSuggestions : IProductSuggestions
+{
+    public async Task<IReadOnlyList<ProductSuggestion>> SuggestAsync(MotivDbContext db, Guid personId, int max, CancellationToken ct)
+    {
+        var org = await db.Employments.Where(e => e.PersonId == personId && e.IsPrimary).Select(e => (Guid?)e.OrganizationId).FirstOrDefaultAsync(ct);
+        var orders = db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
+        var owned = await orders.Where(o => o.PersonId == personId || o.OrganizationId == org)
+            .SelectMany(o => o.Lines).Where(l => l.ProductId != null).Select(l => l.ProductId!.Value).Distinct().ToListAsync(ct);
+        var candidates = await db.Products.AsNoTracking().Where(p => p.IsActive && !owned.Contains(p.Id))
+            .Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags }).Take(500).ToListAsync(ct);
+        if (candidates.Count == 0) return [];
+        var ids = candidates.Select(c => c.Id).ToList();
+        // Customers (organisations) who bought what this one owns, and what else they bought.
+        var peers = owned.Count == 0 ? [] : await orders.Where(o => o.OrganizationId != org && o.Lines.Any(l => l.ProductId != null && owned.Contains(l.ProductId.Value)))
+            .Select(o => o.OrganizationId).Distinct().Take(5000).ToListAsync(ct);
+        var basis = peers.Count > 0 ? peers : await orders.Select(o => o.OrganizationId).Distinct().Take(5000).ToListAsync(ct);
+        if (basis.Count == 0) return [];
+        var bought = await orders.Where(o => basis.Contains(o.OrganizationId)).SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId })
+            .Where(x => x.ProductId != null && ids.Contains(x.ProductId.Value)).Distinct().GroupBy(x => x.ProductId!.Value)
+            .Select(g => new { g.Key, Customers = g.Count() }).ToListAsync(ct);
+        return [.. bought.Where(b => b.Customers > 0).OrderByDescending(b => b.Customers).Take(max).Select(b =>
+        {
+            var c = candidates.First(x => x.Id == b.Key);
+            var share = (double)b.Customers / basis.Count;
+            var reason = peers.Count > 0 ? Text.Get("Nba.Why.Peers", (int)Math.Round(share * 100)) : Text.Get("Nba.Why.Popular", (int)Math.Round(share * 100));
+            return new ProductSuggestion(c.Id, Text.IsGerman ? c.NameDe : c.NameEn, Math.Clamp(share, 0.05, 0.9), reason, MotiveTags(c.Tags));
+        })];
+    }
+
+    /// <summary>Product tags of the form "motive:security" say which motives a product speaks to.</summary>
+    public static IReadOnlyList<string> MotiveTags(string storedTags) =>
+        [.. TagList.FromStored(storedTags).Where(t => t.StartsWith("motive:", StringComparison.Ordinal)).Select(t => t["motive:".Length..])];
+}
+
+public sealed record MailSuggestion(IReadOnlyList<MailSuggestionMotive> Motives, IReadOnlyList<MailSuggestionTemplate> Templates);
+
+public sealed record MailSuggestionMotive(string Code, string Label, double Score, double Confidence, string? Talk, IReadOnlyList<string> Arguments, string? Avoid, string? Quote);
+
+public sealed record MailSuggestionTemplate(Guid Id, string Name, string Language, double Fit, IReadOnlyList<string> Motives);
+
+/// <summary>
+/// Next best actions: candidates from the relationship (silence, an open question, a cooling relationship, an
+/// important date) and from what fits the person's motives (a template, a product they don't have), ranked by
+/// expected value × likelihood × motive fit × the user's own acceptance of that kind of action. Every action says why.
+/// </summary>
+public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFactory, IProductSuggestions products)
+{
+    /// <summary>Motive fit of actions that don't depend on motives (0.5 = motives speak against, 1 = they fit perfectly).</summary>
+    public const double NeutralFit = 0.75;
+    public static readonly TimeSpan DismissedFor = TimeSpan.FromDays(30);
+
+    public async Task<IReadOnlyList<NextBestActionDto>> ForPersonAsync(Guid personId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var person = await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
+        var feedback = await FeedbackAsync(db, ct);
+        return await CandidatesAsync(db, person, feedback, ct);
+    }
+
+    /// <summary>The current user's board: the best actions across the people they own (those in contact most recently, and those at risk).</summary>
+    public async Task<IReadOnlyList<NextBestActionDto>> MineAsync(int? limit, CancellationToken ct = default)
+    {
+        var take = limit ?? 20;
+        if (take is < 1 or > 100) throw ValidationException.ForQuery("limit", Text.Get("Validation.Range", 1, 100));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
+        var me = db.Scope.UserId;
+        var atRisk = await db.HealthScores.Where(h => h.SubjectType == Person.Type && (h.Score < HealthService.RiskScore || h.Drop >= HealthService.RiskDrop))
+            .Join(db.People.Where(p => p.OwnerId == me), h => h.SubjectId, p => p.Id, (h, p) => p.Id).Take(50).ToListAsync(ct);
+        var recent = await db.People.AsNoTracking().Where(p => p.OwnerId == me).OrderByDescending(p => p.UpdatedAt).Select(p => p.Id).Take(100).ToListAsync(ct);
+        var ids = atRisk.Concat(recent).Distinct().ToList();
+        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
+        var feedback = await FeedbackAsync(db, ct);
+        var all = new List<NextBestActionDto>();
+        foreach (var p in people) all.AddRange(await CandidatesAsync(db, p, feedback, ct));
+        return [.. all.OrderByDescending(a => a.Score).ThenBy(a => a.Id, StringComparer.Ordinal).Take(take)];
+    }
+
+    /// <summary>Records "accept" (a task for the user, due today) or "dismiss" (not suggested again for 30 days).</summary>
+    public async Task<ActionFeedbackResult> FeedbackAsync(string actionId, ActionFeedbackInput input, CancellationToken ct = default)
+    {
+        var parts = actionId.Split('.');
+        if (parts.Length != 3 || !Guid.TryParseExact(parts[1], "N", out var personId) || !Kinds.Contains(parts[0])) throw new NotFoundException("nextBestAction", Guid.Empty);
+        var accepted = input.Decision?.Trim().ToLowerInvariant() switch
+        {
+            "accept" => true,
+            "dismiss" => false,
+            _ => throw ValidationException.For("decision", Text.Get("Validation.Choice")),
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var person = await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
+        if (db.Scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
+        var now = db.Clock.GetUtcNow();
+        Guid? taskId = null;
+        if (accepted)
+        {
+            var action = (await CandidatesAsync(db, person, [], ct)).FirstOrDefault(a => a.Id == actionId);
+            var task = db.Tasks.Add(new TaskItem
+            {
+                Title = Texts.Cut(action?.Title ?? Text.Get("Nba.Kind." + parts[0]) + ": " + person.DisplayName, 200)!,
+                Description = action is null ? null : Texts.Cut(string.Join("\n", action.Why.Select(w => "• " + w.Text)), 4000),
+                DueAt = now, RelatedType = Person.Type, RelatedId = personId, Kind = TaskKind.NextBestAction, OwnerId = db.Scope.UserId,
+                TeamId = person.TeamId, Visibility = person.Visibility,
+            }).Entity;
+            taskId = task.Id;
+        }
+        db.ActionFeedback.Add(new ActionFeedback { UserId = db.Scope.UserId, PersonId = personId, Kind = parts[0], ActionKey = actionId, Accepted = accepted, TaskId = taskId, At = now });
+        await db.SaveChangesAsync(ct);
+        return new ActionFeedbackResult(actionId, accepted, taskId);
+    }
+
+    /// <summary>For the mail composer: the person's known motives with arguments, and the templates that fit them best.</summary>
+    public async Task<MailSuggestion> MailSuggestionAsync(Guid personId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var person = await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
+        var profile = await MotivesAsync(db, person, ct);
+        var language = person.PreferredLanguage ?? "de";
+        var motives = profile.Known.OrderByDescending(m => m.Weight).Take(3).Select(m => new MailSuggestionMotive(m.Dimension.Code, m.Dimension.Label, m.Score.Score!.Value,
+            m.Score.Confidence, m.Dimension.Talk, m.Dimension.Arguments(language), m.Dimension.Avoid, m.Quote?.Sentence)).ToList();
+        var templates = await db.MailTemplates.AsNoTracking().Where(t => t.IsActive).ToListAsync(ct);
+        return new MailSuggestion(motives, [.. templates.Select(t => new MailSuggestionTemplate(t.Id, t.Name, t.Language, Fit(profile, t.Motives), t.Motives))
+            .Where(t => t.Motives.Count > 0).OrderByDescending(t => t.Fit).ThenBy(t => t.Language == language ? 0 : 1).ThenBy(t => t.Name).Take(5)]);
+    }
+
+    public static readonly IReadOnlyList<string> Kinds = ["answerQuestion", "followUp", "reengage", "congratulate", "sendInformation", "proposeProduct"];
+
+    private sealed record KnownMotive(MotiveDimension Dimension, MotiveScore Score, double Weight, MotiveEvidence? Quote, MotiveRating? Rating);
+
+    private sealed record Motives(IReadOnlyList<KnownMotive> Known);
+
+    /// <summary>The person's known motives, when the user may see motive data and the person has not objected; else none (actions then rank without them).</summary>
+    private static async Task<Motives> MotivesAsync(MotivDbContext db, Person person, CancellationToken ct)
+    {
+        var settings = await MotiveTaxonomyService.ReadAsync(db, ct);
+        if (!settings.CanSee(db.Scope) || person.MotivesObjectedAt is not null) return new Motives([]);
+        var evidence = await db.MotiveEvidence.AsNoTracking().Where(e => e.PersonId == person.Id).ToListAsync(ct);
+        var ratings = await db.MotiveRatings.AsNoTracking().Where(r => r.PersonId == person.Id).ToListAsync(ct);
+        var now = db.Clock.GetUtcNow();
+        var current = MotiveEstimator.Current(ratings).ToList();
+        var known = MotiveEstimator.Profile(settings, evidence, ratings, now).Where(s => s.Score is not null).Select(s =>
+        {
+            var quote = evidence.Where(e => e.Motive == s.Motive && !e.Negated && e.Status != EvidenceStatus.Rejected)
+                .OrderByDescending(e => e.Status == EvidenceStatus.Confirmed).ThenByDescending(e => e.Strength * e.Reliability).ThenByDescending(e => e.OccurredAt).FirstOrDefault();
+            return new KnownMotive(settings.Find(s.Motive)!, s, s.Score!.Value / 5 * s.Confidence, quote,
+                current.Where(r => r.Motive == s.Motive).OrderBy(r => r.Kind).FirstOrDefault());
+        }).ToList();
+        return new Motives(known);
+    }
+
+    /// <summary>0.5 + half the best weight (score/5 × confidence) among the target's motives the person is known to have; 0.5 when none fits.</summary>
+    private static double Fit(Motives motives, IReadOnlyCollection<string> tags) =>
+        tags.Count == 0 ? NeutralFit : 0.5 + 0.5 * motives.Known.Where(k => tags.Contains(k.Dimension.Code)).Select(k => k.Weight).DefaultIfEmpty(0).Max();
+
+    private static IEnumerable<ActionReason> MotiveReasons(Motives motives, IReadOnlyCollection<string> tags) =>
+        motives.Known.Where(k => tags.Contains(k.Dimension.Code)).OrderByDescending(k => k.Weight).Take(2).Select(Reason);
+
+    private static ActionReason Reason(KnownMotive k)
+    {
+        var label = k.Dimension.Label;
+        if (k.Quote is { } q)
+        {
+            var key = q.Source == EvidenceSource.OwnWords ? "Nba.Why.MotiveSaid" : "Nba.Why.MotiveNoted";
+            return new ActionReason("motive", Text.Get(key, label, Texts.Cut(q.Sentence, 160), ShortDate(q.OccurredAt)), q.InteractionId);
+        }
+        return k.Rating is { } r
+            ? new ActionReason("motive", Text.Get(r.Kind == RatingKind.Staff ? "Nba.Why.MotiveRated" : "Nba.Why.MotiveSelf", label, r.Value, ShortDate(r.At)))
+            : new ActionReason("motive", Text.Get("Nba.Why.MotiveScore", label, k.Score.Score));
+    }
+
+    private static string ShortDate(DateTimeOffset at) => at.UtcDateTime.ToString(Text.IsGerman ? "d. MMM yyyy" : "d MMM yyyy", CultureInfo.CurrentCulture);
+
+    /// <summary>The user's feedback of the last year: for hiding recently dismissed actions and for the acceptance factor per kind.</summary>
+    private static async Task<List<ActionFeedback>> FeedbackAsync(MotivDbContext db, CancellationToken ct)
+    {
+        var since = db.Clock.GetUtcNow().AddDays(-365);
+        var me = db.Scope.UserId;
+        return await db.ActionFeedback.AsNoTracking().Where(f => f.UserId == me && f.At >= since).ToListAsync(ct);
+    }
+
+    /// <summary>(accepted + 1) / (answered + 2) × 2: 1 without feedback, towards 2 for kinds the user always takes, towards 0 for kinds they always dismiss.</summary>
+    public static double FeedbackFactor(IEnumerable<ActionFeedback> feedback, string kind)
+    {
+        var mine = feedback.Where(f => f.Kind == kind).ToList();
+        return (mine.Count(f => f.Accepted) + 1.0) / (mine.Count + 2.0) * 2;
+    }
+
+    private async Task<List<NextBestActionDto>> CandidatesAsync(MotivDbContext db, Person person, List<ActionFeedback> feedback, CancellationToken ct)
+    {
+        var now = db.Clock.GetUtcNow();
+        var name = person.DisplayName;
+        var motives = await MotivesAsync(db, person, ct);
+        var list = new List<(string Kind, string Title, double Value, double Likelihood, double Fit, List<ActionReason> Why, string? TargetType, Guid? TargetId, IReadOnlyList<string> Arguments)>();
+        var subject = (await HealthService.SubjectsAsync(db, Person.Type, [person.Id], ct)).Single();
+        var signals = (await HealthService.SignalsAsync(db, [subject], now, ct))[person.Id];
+        var health = HealthModel.Compute(signals, now);
+        var stored = await db.HealthScores.AsNoTracking().FirstOrDefaultAsync(h => h.SubjectId == person.Id, ct);
+        var contactReason = health.DaysSinceContact is { } days
+            ? new ActionReason("contact", Text.Get("Nba.Why.LastContact", days, health.UsualRhythmDays))
+            : new ActionReason("contact", Text.Get("Nba.Why.NoContact"));
+        var topMotives = motives.Known.OrderByDescending(k => k.Weight).Take(1).Select(Reason).ToList();
+
+        // An open question: the person's last written message asked something and nothing went out since.
+        var lastInbound = await db.Interactions.AsNoTracking().Where(i => i.Participants.Any(p => p.PersonId == person.Id) && i.Direction == InteractionDirection.Inbound
+                && i.OccurredAt >= now.AddDays(-30)).OrderByDescending(i => i.OccurredAt).Select(i => new { i.Id, i.Subject, i.BodyText, i.OccurredAt }).FirstOrDefaultAsync(ct);
+        if (lastInbound is not null)
+        {
+            var answered = await db.Interactions.AnyAsync(i => i.Participants.Any(p => p.PersonId == person.Id) && i.Direction == InteractionDirection.Outbound && i.OccurredAt > lastInbound.OccurredAt, ct);
+            var question = MotiveAnalyzer.Sentences(lastInbound.BodyText ?? lastInbound.Subject).FirstOrDefault(s => s.EndsWith('?'));
+            if (!answered && question is not null)
+            {
+                list.Add(("answerQuestion", Text.Get("Nba.Title.answerQuestion", name), 0.9, 0.9, NeutralFit,
+                    [new("question", Text.Get("Nba.Why.Question", Texts.Cut(question, 160), ShortDate(lastInbound.OccurredAt)), lastInbound.Id), .. topMotives], "interaction", lastInbound.Id,
+                    motives.Known.OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
+            }
+        }
+
+        var atRisk = stored is { } h && (h.Drop >= HealthService.RiskDrop || health.Score < HealthService.RiskScore);
+        if (atRisk)
+        {
+            list.Add(("reengage", Text.Get("Nba.Title.reengage", name), 0.8, 0.5, NeutralFit,
+                [new("health", Text.Get("Nba.Why.Health", health.Score, stored!.Previous ?? health.Score)), contactReason, .. topMotives], null, null,
+                motives.Known.OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
+        }
+        else if (health.DaysSinceContact is null || health.DaysSinceContact > health.UsualRhythmDays)
+        {
+            var overdue = health.DaysSinceContact is { } d ? (double)d / health.UsualRhythmDays - 1 : 1;
+            list.Add(("followUp", Text.Get("Nba.Title.followUp", name), 0.6, Math.Min(0.9, 0.3 + 0.3 * overdue), NeutralFit, [contactReason, .. topMotives], null, null, []));
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var dates = person.ImportantDates.Select(d => (Label: d.Label ?? Text.Get("ImportantDateKind." + d.Kind), d.Date))
+            .Concat(person.Birthday is { } b ? [(Text.Get("Field.birthday"), b)] : []);
+        foreach (var (label, date) in dates.OrderBy(d => ImportantDates.Next(d.Date, today)))
+        {
+            var next = ImportantDates.Next(date, today);
+            var inDays = next.DayNumber - today.DayNumber;
+            if (inDays > 14) continue;
+            list.Add(("congratulate", Text.Get("Nba.Title.congratulate", name, label), 0.5, inDays <= 7 ? 0.9 : 0.6, NeutralFit,
+                [new("date", Text.Get("Nba.Why.Date", label, next.ToString(Text.IsGerman ? "d. MMMM" : "d MMMM", CultureInfo.CurrentCulture), inDays))], null, null, []));
+            break;
+        }
+
+        if (motives.Known.Count > 0)
+        {
+            var language = person.PreferredLanguage ?? "de";
+            var consents = await db.ConsentEntries.AsNoTracking().Where(c => c.PersonId == person.Id && c.Channel == ConsentChannel.Email).ToListAsync(ct);
+            var template = (await db.MailTemplates.AsNoTracking().Where(t => t.IsActive && t.Language == language).ToListAsync(ct))
+                .Where(t => t.Motives.Count > 0 && (t.Purpose is not { } purpose || ConsentService.State(consents, ConsentChannel.Email, purpose).Allowed))
+                .Select(t => (Template: t, Fit: Fit(motives, t.Motives))).Where(t => t.Fit > 0.5).OrderByDescending(t => t.Fit).FirstOrDefault();
+            if (template.Template is { } t)
+            {
+                var top = motives.Known.Where(k => t.Motives.Contains(k.Dimension.Code)).OrderByDescending(k => k.Weight).First();
+                list.Add(("sendInformation", Text.Get("Nba.Title.sendInformation", t.Name, name), 0.5, 0.5, template.Fit, [.. MotiveReasons(motives, t.Motives)], "mailTemplate", t.Id,
+                    top.Dimension.Arguments(language)));
+            }
+        }
+
+        foreach (var p in await products.SuggestAsync(db, person.Id, 3, ct))
+        {
+            var fit = Fit(motives, p.Motives);
+            list.Add(("proposeProduct", Text.Get("Nba.Title.proposeProduct", p.Name, name), 0.7, p.Confidence, fit,
+                [new("product", p.Reason), .. MotiveReasons(motives, p.Motives)], Product.Type, p.ProductId,
+                motives.Known.Where(k => p.Motives.Contains(k.Dimension.Code)).OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
+        }
+
+        var hidden = feedback.Where(f => f.PersonId == person.Id && (f.Accepted ? now - f.At < TimeSpan.FromDays(14) : now - f.At < DismissedFor)).Select(f => f.ActionKey).ToHashSet();
+        return [.. list.Select(a =>
+        {
+            var id = $"{a.Kind}.{person.Id:N}.{(a.TargetId is { } t ? t.ToString("N") : "-")}";
+            var score = a.Value * a.Likelihood * a.Fit * FeedbackFactor(feedback, a.Kind);
+            return new NextBestActionDto(id, person.Id, name, a.Kind, a.Title, Math.Round(score, 3), a.Value, Math.Round(a.Likelihood, 2), Math.Round(a.Fit, 2),
+                a.Why, a.TargetType, a.TargetId, a.Arguments);
+        }).Where(a => !hidden.Contains(a.Id)).OrderByDescending(a => a.Score).ThenBy(a => a.Id, StringComparer.Ordinal)];
+    }
+}

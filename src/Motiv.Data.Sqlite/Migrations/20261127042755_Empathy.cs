@@ -1,0 +1,342 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Motiv.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Empathy : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "BirthdayReminder",
+                table: "people",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "CommunicationStyle",
+                table: "people",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ContactTimes",
+                table: "people",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FamilyNotes",
+                table: "people",
+                type: "TEXT",
+                maxLength: 4000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "HowWeMet",
+                table: "people",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ImportantDates",
+                table: "people",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Interests",
+                table: "people",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
+            migrationBuilder.AddColumn<long>(
+                name: "MotivesObjectedAt",
+                table: "people",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "NextReminderOn",
+                table: "people",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Motives",
+                table: "mail_templates",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
+            migrationBuilder.CreateTable(
+                name: "action_feedback",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ActionKey = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Accepted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TaskId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_action_feedback", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_action_feedback_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_action_feedback_people_PersonId",
+                        column: x => x.PersonId,
+                        principalTable: "people",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "health_history",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_history", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "health_scores",
+                columns: table => new
+                {
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: false),
+                    Components = table.Column<string>(type: "TEXT", nullable: false),
+                    Previous = table.Column<int>(type: "INTEGER", nullable: true),
+                    Drop = table.Column<int>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_scores", x => x.SubjectId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "motive_evidence",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Motive = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Strength = table.Column<double>(type: "REAL", nullable: false),
+                    Reliability = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    InteractionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sentence = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    SentenceKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Negated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    Cue = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExtractorVersion = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReviewedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_motive_evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_motive_evidence_interactions_InteractionId",
+                        column: x => x.InteractionId,
+                        principalTable: "interactions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_motive_evidence_people_PersonId",
+                        column: x => x.PersonId,
+                        principalTable: "people",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "motive_ratings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Motive = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<int>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    RatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_motive_ratings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_motive_ratings_people_PersonId",
+                        column: x => x.PersonId,
+                        principalTable: "people",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "motive_snapshots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Scores = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_motive_snapshots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_motive_snapshots_people_PersonId",
+                        column: x => x.PersonId,
+                        principalTable: "people",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_people_NextReminderOn",
+                table: "people",
+                column: "NextReminderOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_action_feedback_PersonId",
+                table: "action_feedback",
+                column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_action_feedback_UserId_At",
+                table: "action_feedback",
+                columns: new[] { "UserId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_health_history_SubjectId_Day",
+                table: "health_history",
+                columns: new[] { "SubjectId", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_health_scores_SubjectType_Drop_Score",
+                table: "health_scores",
+                columns: new[] { "SubjectType", "Drop", "Score" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_motive_evidence_InteractionId",
+                table: "motive_evidence",
+                column: "InteractionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_motive_evidence_PersonId_InteractionId_Motive_SentenceKey",
+                table: "motive_evidence",
+                columns: new[] { "PersonId", "InteractionId", "Motive", "SentenceKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_motive_ratings_PersonId_Motive_At",
+                table: "motive_ratings",
+                columns: new[] { "PersonId", "Motive", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_motive_snapshots_PersonId_Day",
+                table: "motive_snapshots",
+                columns: new[] { "PersonId", "Day" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "action_feedback");
+
+            migrationBuilder.DropTable(
+                name: "health_history");
+
+            migrationBuilder.DropTable(
+                name: "health_scores");
+
+            migrationBuilder.DropTable(
+                name: "motive_evidence");
+
+            migrationBuilder.DropTable(
+                name: "motive_ratings");
+
+            migrationBuilder.DropTable(
+                name: "motive_snapshots");
+
+            migrationBuilder.DropIndex(
+                name: "IX_people_NextReminderOn",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "BirthdayReminder",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "CommunicationStyle",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "ContactTimes",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "FamilyNotes",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "HowWeMet",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "ImportantDates",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "Interests",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "MotivesObjectedAt",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "NextReminderOn",
+                table: "people");
+
+            migrationBuilder.DropColumn(
+                name: "Motives",
+                table: "mail_templates");
+        }
+    }
+}
