@@ -47,7 +47,14 @@ public sealed partial class MotiveAnalyzer
     private static readonly HashSet<string> Dismissals =
     [
         "egal", "zweitrangig", "nebensächlich", "nebensache", "unwichtig", "irrelevant", "untergeordnet", "sekundär", "secondary", "unimportant",
-        "irrelevant", "overrated", "überbewertet",
+        "overrated", "überbewertet", "verzichtet", "verzichten", "verzichtbar", "abgelehnt", "lehnt", "ablehnen", "declined", "declines", "refused", "waived",
+        "unnecessary", "überflüssig", "schnuppe", "wurscht", "wurst",
+    ];
+
+    /// <summary>After a negator, these open a scope to the clause's end: "legt keinen Wert auf …", "kein Interesse an …", "no interest in …".</summary>
+    private static readonly HashSet<string> ScopeOpeners =
+    [
+        "wert", "interesse", "bedarf", "bedürfnis", "interest", "need", "desire", "appetite",
     ];
 
     /// <summary>After a negation: what makes it a dismissal ("spielt keine Rolle", "not a priority", "doesn't matter").</summary>
@@ -56,6 +63,8 @@ public sealed partial class MotiveAnalyzer
         "rolle", "wichtig", "thema", "entscheidend", "relevant", "priorität", "interessiert", "interessant", "ausschlaggebend", "gefragt", "anliegen", "punkt",
         "important", "priority", "issue", "concern", "factor", "matter", "matters", "topic", "relevant", "interested", "interest", "decisive", "problem", "point",
         "care", "cares", "bother", "bothered", "focus", "driver", "criterion", "requirement", "needed", "necessary", "nötig", "notwendig", "brauchen", "braucht",
+        "brauche", "benötigt", "benötigen", "kriterium", "ausschlag", "übrig", "convinced", "convince", "convincing", "count", "counts", "zählt", "zählen",
+        "wichtiger", "priorisiert", "angesagt", "gewünscht", "wanted", "want", "wants", "mattered", "cared", "interessieren", "interessierte", "reizt", "reizen",
     ];
 
     private static readonly HashSet<string> Intensifiers =
@@ -120,8 +129,11 @@ public sealed partial class MotiveAnalyzer
                     if (Matches(cue, tokens, i)) found.Add((cue, i, i + cue.Tokens.Count));
                 }
             }
-            // A cue inside a longer one ("risiko" in "kein risiko") gives way to it.
-            var kept = found.Where(f => !found.Any(g => g != f && g.Start <= f.Start && g.End >= f.End && g.End - g.Start > f.End - f.Start)).ToList();
+            // A cue inside a longer one ("risiko" in "kein risiko") gives way to it; a false friend (strength 0, such as
+            // "preisliste" against "preis*") is no cue and silences every cue it covers.
+            var blocked = found.Where(f => f.Cue.Strength == 0).ToList();
+            var kept = found.Where(f => f.Cue.Strength > 0 && !blocked.Any(b => b.Start <= f.Start && b.End >= f.End)
+                && !found.Any(g => g != f && g.Start <= f.Start && g.End >= f.End && g.End - g.Start > f.End - f.Start)).ToList();
             var quote = Clean(sentence);
             foreach (var byMotive in kept.GroupBy(k => k.Cue.Motive))
             {
@@ -244,7 +256,7 @@ public sealed partial class MotiveAnalyzer
         }
         if (tokens.Count == 0) return null;
         var containsNegation = tokens.Any(t => Negators.Contains(t.Text) || t.Text is "kein" or "nicht");
-        return new CompiledCue(motive, cue.Phrase, Math.Clamp(cue.Strength, 1, 3), tokens, containsNegation);
+        return new CompiledCue(motive, cue.Phrase, Math.Clamp(cue.Strength, 0, 3), tokens, containsNegation);
     }
 
     private static bool Matches(CompiledCue cue, List<Token> tokens, int at)
@@ -266,33 +278,42 @@ public sealed partial class MotiveAnalyzer
         return true;
     }
 
-    /// <summary>A negator up to four words before the cue, or a dismissal after it, in the same clause.</summary>
+    /// <summary>
+    /// Negated when, in the same clause, a negator stands up to four words before the cue, or a negator opens a scope
+    /// that reaches to the clause's end ("legt keinen Wert auf …", "no interest in …"), or the cue is dismissed after it
+    /// ("ist zweitrangig", "spielt keine Rolle", "interessiert ihn nicht", "not a priority"). A question clause opened by
+    /// "ob"/"whether" belongs to the main clause that follows ("Ob es innovativ ist, interessiert sie nicht").
+    /// </summary>
     private static bool IsNegated(List<Token> tokens, int start, int end, CompiledCue cue)
     {
         var clauseBegin = start;
         while (clauseBegin > 0 && !tokens[clauseBegin].ClauseStart) clauseBegin--;
         var clauseEnd = end;
         while (clauseEnd < tokens.Count && !tokens[clauseEnd].ClauseStart) clauseEnd++;
-        var negated = false;
+        if (tokens[clauseBegin].Surface is "ob" or "whether" && clauseEnd < tokens.Count)
+        {
+            clauseEnd++;
+            while (clauseEnd < tokens.Count && !tokens[clauseEnd].ClauseStart) clauseEnd++;
+        }
         if (!cue.ContainsNegation)
         {
-            for (var i = Math.Max(clauseBegin, start - 4); i < start; i++)
+            for (var i = clauseBegin; i < start; i++)
             {
-                if (Negators.Contains(tokens[i].Surface)) negated = true;
+                if (!Negators.Contains(tokens[i].Surface)) continue;
+                if (i >= start - 4) return true;
+                if (i + 1 < start && ScopeOpeners.Contains(tokens[i + 1].Surface)) return true;
             }
         }
         for (var i = end; i < clauseEnd; i++)
         {
             if (Dismissals.Contains(tokens[i].Surface)) return true;
-            if (Negators.Contains(tokens[i].Surface))
+            if (!Negators.Contains(tokens[i].Surface)) continue;
+            for (var j = Math.Max(end, i - 3); j < Math.Min(clauseEnd, i + 4); j++)
             {
-                for (var j = i + 1; j < Math.Min(clauseEnd, i + 4); j++)
-                {
-                    if (DismissalObjects.Contains(tokens[j].Surface)) return true;
-                }
+                if (j != i && DismissalObjects.Contains(tokens[j].Surface)) return true;
             }
         }
-        return negated;
+        return false;
     }
 
     private static int Strength(List<Token> tokens, int start, int end, int strength)

@@ -6,7 +6,11 @@ using Motiv.Core.Data;
 
 namespace Motiv.Core.Empathy;
 
-/// <summary>A cue word or phrase of a motive in one language; strength 1 (a hint) to 3 (unmistakable). <c>*</c> at a word's end or start matches compounds.</summary>
+/// <summary>
+/// A cue word or phrase of a motive in one language; strength 1 (a hint) to 3 (unmistakable), or 0 for a false friend
+/// that silences the cues it covers ("preisliste" against "preis*"). <c>*</c> at a word's end or start matches
+/// compounds; <c>=</c> before a word matches it exactly, unstemmed.
+/// </summary>
 public sealed record MotiveCue(string Phrase, string Language, int Strength = 2);
 
 /// <summary>One motive dimension: its stable code, labels and communication guidance in German and English, and its cue lexicon.</summary>
@@ -113,7 +117,7 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
             {
                 var phrase = errors.Required($"{f}.cues[{j}].phrase", cue.Phrase, 80);
                 if (cue.Language is not ("de" or "en")) errors.Add($"{f}.cues[{j}].language", Text.Get("Validation.Language"));
-                if (cue.Strength is < 1 or > 3) errors.Add($"{f}.cues[{j}].strength", Text.Get("Validation.Range", 1, 3));
+                if (cue.Strength is < 0 or > 3) errors.Add($"{f}.cues[{j}].strength", Text.Get("Validation.Range", 0, 3));
                 cues.Add(cue with { Phrase = phrase.ToLowerInvariant() });
             }
             if (cues.Count > 3000) errors.Add(f + ".cues", Text.Get("Validation.TooMany", 3000));
