@@ -276,6 +276,7 @@ public sealed partial class EmpathyApiTests(ApiWorld worlds) : IClassFixture<Api
         var org = (await client.CreateOrganizationAsync(new { name = Unique("Kühl GmbH"), visibility = "team", teamId = w.TeamA })).Id;
         var id = await PersonAsync(client, "Kühl", new { visibility = "team", teamId = w.TeamA, employments = new[] { new { organizationId = org, isPrimary = true } } });
         for (var d = 40; d <= 70; d += 3) await LogAsync(w, client, id, d % 2 == 0 ? "email" : "phone", d % 2 == 0 ? "inbound" : "outbound", "Kurzer Austausch.", d);
+        var never = await PersonAsync(client, "Nie", new { visibility = "team", teamId = w.TeamA });
 
         var health = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{id}/health"));
         var codes = health.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("code").GetString()).ToList();
@@ -297,6 +298,9 @@ public sealed partial class EmpathyApiTests(ApiWorld worlds) : IClassFixture<Api
         var risk = (await OkJsonAsync(await client.GetAsync($"/api/v1/health/at-risk?ownerId={w.SalesA}&limit=200"))).GetProperty("items").EnumerateArray().ToList();
         var mine = Assert.Single(risk, r => r.GetProperty("subjectId").GetGuid() == id);
         Assert.True(mine.GetProperty("drop").GetInt32() >= 10);
+        // Nobody has been in touch with the other one yet: low health, but no relationship at risk.
+        Assert.DoesNotContain(risk, r => r.GetProperty("subjectId").GetGuid() == never);
+        Assert.Equal("recency", (await OkJsonAsync(await client.GetAsync($"/api/v1/people/{never}/health"))).GetProperty("components")[0].GetProperty("code").GetString());
         Assert.True(risk.Select(r => r.GetProperty("drop").GetInt32()).SequenceEqual(risk.Select(r => r.GetProperty("drop").GetInt32()).OrderDescending()));
         Assert.Contains((await OkJsonAsync(await client.GetAsync($"/api/v1/health/at-risk?type=organization&teamId={w.TeamA}&limit=200"))).GetProperty("items").EnumerateArray(),
             r => r.GetProperty("subjectId").GetGuid() == org);

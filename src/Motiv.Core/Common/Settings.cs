@@ -38,7 +38,7 @@ public sealed record CompanyProfile
 }
 
 /// <summary>Run-time settings: everyone signed in reads them, administrators change them.</summary>
-public sealed class SettingsService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock)
+public sealed class SettingsService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser currentUser)
 {
     public const string CompanyKey = "company";
     public const int MaxLogoBytes = 512 * 1024;
@@ -83,12 +83,18 @@ public sealed class SettingsService(IDbContextFactory<MotivDbContext> dbFactory,
         }
         errors.ThrowIfAny();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == CompanyKey, ct) ?? db.Settings.Add(new SettingRow { Key = CompanyKey }).Entity;
-        row.Value = JsonColumn.Serialize(clean);
-        row.UpdatedAt = clock.GetUtcNow();
-        row.UpdatedById = currentUser.Scope.UserId;
-        await db.SaveChangesAsync(ct);
+        await WriteAsync(db, CompanyKey, clean, ct);
         return clean;
+    }
+
+    /// <summary>Stores a setting as JSON under its key (added or replaced), stamped with the time and the user, and saves.</summary>
+    internal static async Task WriteAsync<T>(MotivDbContext db, string key, T value, CancellationToken ct)
+    {
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct) ?? db.Settings.Add(new SettingRow { Key = key }).Entity;
+        row.Value = JsonColumn.Serialize(value);
+        row.UpdatedAt = db.Clock.GetUtcNow();
+        row.UpdatedById = db.Scope.UserId;
+        await db.SaveChangesAsync(ct);
     }
 
     internal static async Task<T?> ReadAsync<T>(MotivDbContext db, string key, CancellationToken ct) where T : class

@@ -124,11 +124,7 @@ public sealed class MailService(IDbContextFactory<MotivDbContext> dbFactory, ISe
             FromName = string.IsNullOrWhiteSpace(input.FromName) ? null : input.FromName.Trim(),
             Password = string.IsNullOrEmpty(input.Password) ? current?.Password : secrets.Protect(input.Password),
         };
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct) ?? db.Settings.Add(new SettingRow { Key = key }).Entity;
-        row.Value = JsonColumn.Serialize(stored);
-        row.UpdatedAt = db.Clock.GetUtcNow();
-        row.UpdatedById = db.Scope.UserId;
-        await db.SaveChangesAsync(ct);
+        await SettingsService.WriteAsync(db, key, stored, ct);
         return new SmtpSettingsDto(stored.Host, stored.Port, stored.Security, stored.UserName, stored.Password is not null, stored.FromAddress, stored.FromName);
     }
 

@@ -60,7 +60,7 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         b.Property(x => x.SubjectId).ValueGeneratedNever();
         b.Property(x => x.SubjectType).HasMaxLength(20);
         b.Property(x => x.Components).HasJsonConversion();
-        b.HasIndex(x => new { x.SubjectType, x.Drop, x.Score });
+        b.HasIndex(x => new { x.SubjectType, x.HasContact, x.Drop, x.Score });
     }
 }
 

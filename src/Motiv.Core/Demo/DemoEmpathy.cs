@@ -175,6 +175,12 @@ internal static class DemoEmpathy
         }
         await db.SaveChangesAsync(ct);
 
-        foreach (var person in chosen) await MotiveService.RefreshPersonAsync(db, person.Id, ct);
+        // The inference, as the job runs it: one person at a time, without the thousands of demo records still tracked.
+        db.ChangeTracker.Clear();
+        foreach (var person in chosen)
+        {
+            await MotiveService.RefreshPersonAsync(db, person.Id, ct);
+            db.ChangeTracker.Clear();
+        }
     }
 }

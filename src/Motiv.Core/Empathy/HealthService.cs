@@ -49,7 +49,10 @@ public sealed class HealthService(IDbContextFactory<MotivDbContext> dbFactory)
             previous is { } p ? p - result.Score : 0, [.. history.Select(h => new HealthPoint(h.Day, h.Score))]);
     }
 
-    /// <summary>People and organisations whose health is low or fell by ten points or more in about 30 days, by drop, then by score; only those the user may read.</summary>
+    /// <summary>
+    /// People and organisations we have been in touch with whose health is below 50 or fell by ten points or more in
+    /// about 30 days, by drop, then by score; only those the user may read.
+    /// </summary>
     public async Task<Page<AtRiskItem>> AtRiskAsync(AtRiskQuery query, CancellationToken ct = default)
     {
         var take = query.Limit ?? 50;
@@ -63,7 +66,7 @@ public sealed class HealthService(IDbContextFactory<MotivDbContext> dbFactory)
             after = parts ?? throw ValidationException.ForQuery("cursor", Text.Get("Validation.Cursor"));
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var scores = db.HealthScores.AsNoTracking().Where(h => h.SubjectType == type && (h.Score < RiskScore || h.Drop >= RiskDrop));
+        var scores = db.HealthScores.AsNoTracking().Where(h => h.SubjectType == type && h.HasContact && (h.Score < RiskScore || h.Drop >= RiskDrop));
         IQueryable<AtRiskRow> rows = type == Person.Type
             ? scores.Join(db.People, h => h.SubjectId, p => p.Id, (h, p) => new AtRiskRow
             {
@@ -148,6 +151,7 @@ public sealed class HealthService(IDbContextFactory<MotivDbContext> dbFactory)
             var previous = Previous(points, today);
             var row = stored.GetValueOrDefault(s.Id) ?? systemDb.HealthScores.Add(new HealthScore { SubjectId = s.Id, SubjectType = type }).Entity;
             row.Score = result.Score;
+            row.HasContact = result.DaysSinceContact is not null;
             row.Components = [.. result.Components];
             row.Previous = previous;
             row.Drop = previous is { } p ? p - result.Score : 0;

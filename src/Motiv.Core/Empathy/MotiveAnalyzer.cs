@@ -54,7 +54,7 @@ public sealed partial class MotiveAnalyzer
     /// <summary>After a negator, these open a scope to the clause's end: "legt keinen Wert auf …", "kein Interesse an …", "no interest in …".</summary>
     private static readonly HashSet<string> ScopeOpeners =
     [
-        "wert", "interesse", "bedarf", "bedürfnis", "interest", "need", "desire", "appetite",
+        "wert", "interesse", "bedarf", "bedürfnis", "interest", "interested", "interessiert", "need", "desire", "appetite",
     ];
 
     /// <summary>After a negation: what makes it a dismissal ("spielt keine Rolle", "not a priority", "doesn't matter").</summary>
@@ -65,6 +65,14 @@ public sealed partial class MotiveAnalyzer
         "care", "cares", "bother", "bothered", "focus", "driver", "criterion", "requirement", "needed", "necessary", "nötig", "notwendig", "brauchen", "braucht",
         "brauche", "benötigt", "benötigen", "kriterium", "ausschlag", "übrig", "convinced", "convince", "convincing", "count", "counts", "zählt", "zählen",
         "wichtiger", "priorisiert", "angesagt", "gewünscht", "wanted", "want", "wants", "mattered", "cared", "interessieren", "interessierte", "reizt", "reizen",
+        "argument", "impress", "impresses", "impressed", "beeindruckt", "beeindrucken", "überzeugt", "überzeugen",
+    ];
+
+    /// <summary>Verbs that dismiss a cue when the negation follows them ("interessiert ihn nicht", "matters little … not"); "braucht keinen …" is not one.</summary>
+    private static readonly HashSet<string> DismissalVerbs =
+    [
+        "interessiert", "interessieren", "interessierte", "reizt", "reizen", "zählt", "zählen", "beeindruckt", "überzeugt",
+        "matter", "matters", "mattered", "care", "cares", "cared", "impress", "impresses", "convinced", "count", "counts", "bother", "bothered",
     ];
 
     private static readonly HashSet<string> Intensifiers =
@@ -308,9 +316,13 @@ public sealed partial class MotiveAnalyzer
         {
             if (Dismissals.Contains(tokens[i].Surface)) return true;
             if (!Negators.Contains(tokens[i].Surface)) continue;
-            for (var j = Math.Max(end, i - 3); j < Math.Min(clauseEnd, i + 4); j++)
+            for (var j = i + 1; j < Math.Min(clauseEnd, i + 4); j++)
             {
-                if (j != i && DismissalObjects.Contains(tokens[j].Surface)) return true;
+                if (DismissalObjects.Contains(tokens[j].Surface)) return true;
+            }
+            for (var j = Math.Max(end, i - 3); j < i; j++)
+            {
+                if (DismissalVerbs.Contains(tokens[j].Surface)) return true;
             }
         }
         return false;

@@ -277,20 +277,18 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
     public static async Task<int> CatchUpAsync(MotivDbContext systemDb, CancellationToken ct = default)
     {
         const string key = "motives:watermark";
-        var row = await systemDb.Settings.FirstOrDefaultAsync(s => s.Key == key, ct);
-        var from = row is null ? DateTimeOffset.MinValue : DateTimeOffset.Parse(row.Value, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(-2);
+        var from = await SettingsService.ReadAsync<string>(systemDb, key, ct) is { } last
+            ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(-2) : DateTimeOffset.MinValue;
         var changed = await systemDb.Interactions.IgnoreQueryFilters().AsNoTracking().Where(i => i.UpdatedAt > from)
             .OrderBy(i => i.UpdatedAt).Take(5000).Select(i => new { i.UpdatedAt, People = i.Participants.Where(p => p.PersonId != null).Select(p => p.PersonId!.Value).ToList() })
             .ToListAsync(ct);
         var count = 0;
-        foreach (var personId in changed.SelectMany(c => c.People).Distinct()) count += await RefreshPersonAsync(systemDb, personId, ct);
-        if (changed.Count > 0)
+        foreach (var personId in changed.SelectMany(c => c.People).Distinct())
         {
-            row ??= systemDb.Settings.Add(new SettingRow { Key = key }).Entity;
-            row.Value = changed[^1].UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            row.UpdatedAt = systemDb.Clock.GetUtcNow();
-            await systemDb.SaveChangesAsync(ct);
+            count += await RefreshPersonAsync(systemDb, personId, ct);
+            systemDb.ChangeTracker.Clear();
         }
+        if (changed.Count > 0) await SettingsService.WriteAsync(systemDb, key, changed[^1].UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
         return count;
     }
 

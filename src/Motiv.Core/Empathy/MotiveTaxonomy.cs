@@ -156,11 +156,7 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
         }
         errors.ThrowIfAny();
         var clean = new MotiveSettings { Dimensions = dimensions, Roles = roles, ConfidenceThreshold = input.ConfidenceThreshold, HalfLifeDays = halfLives };
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKey, ct) ?? db.Settings.Add(new SettingRow { Key = SettingKey }).Entity;
-        row.Value = JsonColumn.Serialize(clean);
-        row.UpdatedAt = db.Clock.GetUtcNow();
-        row.UpdatedById = db.Scope.UserId;
-        await db.SaveChangesAsync(ct);
+        await SettingsService.WriteAsync(db, SettingKey, clean, ct);
         return clean;
     }
 

@@ -39,43 +39,50 @@ public sealed record ActionFeedbackResult(string Id, bool Accepted, Guid? TaskId
 
 public sealed record ProductSuggestion(Guid ProductId, string Name, double Confidence, string Reason, IReadOnlyList<string> Motives);
 
-/// <summary>Products to offer a customer that they don't have yet. The analytics (association rules) will take this over; until then the catalogue and the order history.</summary>
+/// <summary>Products to offer customers that they don't have yet. The analytics (association rules) will take this over; until then the catalogue and the order history.</summary>
 public interface IProductSuggestions
 {
-    Task<IReadOnlyList<ProductSuggestion>> SuggestAsync(MotivDbContext db, Guid personId, int max, CancellationToken ct);
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct);
 }
 
 /// <summary>
-/// From order history: products bought by customers who bought what this customer bought (share of those customers),
-/// else the share of all customers who bought it. Only active products the customer (the person or their primary employer) never ordered.
+/// From order history: products bought by the customers who bought what this customer bought (share of those
+/// customers), else the share of all customers who bought it. Only active products the customer (the person or their
+/// primary employer) never ordered. Reads each customer's distinct products once per request; the association rules
+/// of the analytics replace it at scale.
 /// </summary>
 public sealed class CatalogueSuggestions : IProductSuggestions
 {
-    public async Task<IReadOnlyList<ProductSuggestion>> SuggestAsync(MotivDbContext db, Guid personId, int max, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct)
     {
-        var org = await db.Employments.Where(e => e.PersonId == personId && e.IsPrimary).Select(e => (Guid?)e.OrganizationId).FirstOrDefaultAsync(ct);
+        var employers = await db.Employments.AsNoTracking().Where(e => personIds.Contains(e.PersonId) && e.IsPrimary).ToDictionaryAsync(e => e.PersonId, e => e.OrganizationId, ct);
         var orders = db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
-        var owned = await orders.Where(o => o.PersonId == personId || o.OrganizationId == org)
-            .SelectMany(o => o.Lines).Where(l => l.ProductId != null).Select(l => l.ProductId!.Value).Distinct().ToListAsync(ct);
-        var candidates = await db.Products.AsNoTracking().Where(p => p.IsActive && !owned.Contains(p.Id))
-            .Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags }).Take(500).ToListAsync(ct);
-        if (candidates.Count == 0) return [];
-        var ids = candidates.Select(c => c.Id).ToList();
-        // Customers (organisations) who bought what this one owns, and what else they bought.
-        var peers = owned.Count == 0 ? [] : await orders.Where(o => o.OrganizationId != org && o.Lines.Any(l => l.ProductId != null && owned.Contains(l.ProductId.Value)))
-            .Select(o => o.OrganizationId).Distinct().Take(5000).ToListAsync(ct);
-        var basis = peers.Count > 0 ? peers : await orders.Select(o => o.OrganizationId).Distinct().Take(5000).ToListAsync(ct);
-        if (basis.Count == 0) return [];
-        var bought = await orders.Where(o => basis.Contains(o.OrganizationId)).SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId })
-            .Where(x => x.ProductId != null && ids.Contains(x.ProductId.Value)).Distinct().GroupBy(x => x.ProductId!.Value)
-            .Select(g => new { g.Key, Customers = g.Count() }).ToListAsync(ct);
-        return [.. bought.Where(b => b.Customers > 0).OrderByDescending(b => b.Customers).Take(max).Select(b =>
+        var ownedByPerson = (await orders.Where(o => o.PersonId != null && personIds.Contains(o.PersonId.Value)).SelectMany(o => o.Lines, (o, l) => new { o.PersonId, l.ProductId })
+            .Where(x => x.ProductId != null).Distinct().ToListAsync(ct)).ToLookup(x => x.PersonId!.Value, x => x.ProductId!.Value);
+        var bought = (await orders.SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct))
+            .GroupBy(x => x.OrganizationId).ToDictionary(g => g.Key, g => g.Select(x => x.ProductId!.Value).ToHashSet());
+        var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags }).ToListAsync(ct);
+        var result = new Dictionary<Guid, IReadOnlyList<ProductSuggestion>>();
+        foreach (var personId in personIds)
         {
-            var c = candidates.First(x => x.Id == b.Key);
-            var share = (double)b.Customers / basis.Count;
-            var reason = peers.Count > 0 ? Text.Get("Nba.Why.Peers", (int)Math.Round(share * 100)) : Text.Get("Nba.Why.Popular", (int)Math.Round(share * 100));
-            return new ProductSuggestion(c.Id, Text.IsGerman ? c.NameDe : c.NameEn, Math.Clamp(share, 0.05, 0.9), reason, MotiveTags(c.Tags));
-        })];
+            var org = employers.TryGetValue(personId, out var o) ? o : (Guid?)null;
+            var owned = ownedByPerson[personId].Concat(org is { } g && bought.TryGetValue(g, out var mine) ? mine : []).ToHashSet();
+            var peers = owned.Count == 0 ? [] : bought.Where(b => b.Key != org && b.Value.Overlaps(owned)).Select(b => b.Value).ToList();
+            var basis = peers.Count > 0 ? peers : [.. bought.Where(b => b.Key != org).Select(b => b.Value)];
+            if (basis.Count == 0)
+            {
+                result[personId] = [];
+                continue;
+            }
+            result[personId] = [.. products.Where(p => !owned.Contains(p.Id)).Select(p => (Product: p, Customers: basis.Count(b => b.Contains(p.Id)))).Where(x => x.Customers > 0)
+                .OrderByDescending(x => x.Customers).ThenBy(x => x.Product.Id).Take(max).Select(x =>
+                {
+                    var share = (double)x.Customers / basis.Count;
+                    var reason = peers.Count > 0 ? Text.Get("Nba.Why.Peers", (int)Math.Round(share * 100)) : Text.Get("Nba.Why.Popular", (int)Math.Round(share * 100));
+                    return new ProductSuggestion(x.Product.Id, Text.IsGerman ? x.Product.NameDe : x.Product.NameEn, Math.Clamp(share, 0.05, 0.9), reason, MotiveTags(x.Product.Tags));
+                })];
+        }
+        return result;
     }
 
     /// <summary>Product tags of the form "motive:security" say which motives a product speaks to.</summary>
@@ -104,11 +111,10 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var person = await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
-        var feedback = await FeedbackAsync(db, ct);
-        return await CandidatesAsync(db, person, feedback, ct);
+        return await CandidatesAsync(db, [person], await FeedbackAsync(db, ct), ct);
     }
 
-    /// <summary>The current user's board: the best actions across the people they own (those in contact most recently, and those at risk).</summary>
+    /// <summary>The current user's board: the best actions across the people they own (those at risk and those changed most recently, 60 at most).</summary>
     public async Task<IReadOnlyList<NextBestActionDto>> MineAsync(int? limit, CancellationToken ct = default)
     {
         var take = limit ?? 20;
@@ -116,14 +122,13 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
         var me = db.Scope.UserId;
-        var atRisk = await db.HealthScores.Where(h => h.SubjectType == Person.Type && (h.Score < HealthService.RiskScore || h.Drop >= HealthService.RiskDrop))
-            .Join(db.People.Where(p => p.OwnerId == me), h => h.SubjectId, p => p.Id, (h, p) => p.Id).Take(50).ToListAsync(ct);
-        var recent = await db.People.AsNoTracking().Where(p => p.OwnerId == me).OrderByDescending(p => p.UpdatedAt).Select(p => p.Id).Take(100).ToListAsync(ct);
+        var atRisk = await db.HealthScores.Where(h => h.SubjectType == Person.Type && h.HasContact && (h.Score < HealthService.RiskScore || h.Drop >= HealthService.RiskDrop))
+            .Join(db.People.Where(p => p.OwnerId == me), h => h.SubjectId, p => p.Id, (h, p) => new { p.Id, h.Drop })
+            .OrderByDescending(x => x.Drop).Select(x => x.Id).Take(30).ToListAsync(ct);
+        var recent = await db.People.AsNoTracking().Where(p => p.OwnerId == me).OrderByDescending(p => p.UpdatedAt).Select(p => p.Id).Take(30).ToListAsync(ct);
         var ids = atRisk.Concat(recent).Distinct().ToList();
         var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
-        var feedback = await FeedbackAsync(db, ct);
-        var all = new List<NextBestActionDto>();
-        foreach (var p in people) all.AddRange(await CandidatesAsync(db, p, feedback, ct));
+        var all = await CandidatesAsync(db, people, await FeedbackAsync(db, ct), ct);
         return [.. all.OrderByDescending(a => a.Score).ThenBy(a => a.Id, StringComparer.Ordinal).Take(take)];
     }
 
@@ -145,7 +150,7 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         Guid? taskId = null;
         if (accepted)
         {
-            var action = (await CandidatesAsync(db, person, [], ct)).FirstOrDefault(a => a.Id == actionId);
+            var action = (await CandidatesAsync(db, [person], [], ct)).FirstOrDefault(a => a.Id == actionId);
             var task = db.Tasks.Add(new TaskItem
             {
                 Title = Texts.Cut(action?.Title ?? Text.Get("Nba.Kind." + parts[0]) + ": " + person.DisplayName, 200)!,
@@ -165,7 +170,7 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var person = await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
-        var profile = await MotivesAsync(db, person, ct);
+        var profile = (await MotivesAsync(db, [person], db.Clock.GetUtcNow(), ct))[person.Id];
         var language = person.PreferredLanguage ?? "de";
         var motives = profile.Known.OrderByDescending(m => m.Weight).Take(3).Select(m => new MailSuggestionMotive(m.Dimension.Code, m.Dimension.Label, m.Score.Score!.Value,
             m.Score.Confidence, m.Dimension.Talk, m.Dimension.Arguments(language), m.Dimension.Avoid, m.Quote?.Sentence)).ToList();
@@ -180,23 +185,25 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
 
     private sealed record Motives(IReadOnlyList<KnownMotive> Known);
 
-    /// <summary>The person's known motives, when the user may see motive data and the person has not objected; else none (actions then rank without them).</summary>
-    private static async Task<Motives> MotivesAsync(MotivDbContext db, Person person, CancellationToken ct)
+    /// <summary>Each person's known motives, when the user may see motive data and the person has not objected; else none (actions then rank without them).</summary>
+    private static async Task<Dictionary<Guid, Motives>> MotivesAsync(MotivDbContext db, IReadOnlyList<Person> people, DateTimeOffset now, CancellationToken ct)
     {
         var settings = await MotiveTaxonomyService.ReadAsync(db, ct);
-        if (!settings.CanSee(db.Scope) || person.MotivesObjectedAt is not null) return new Motives([]);
-        var evidence = await db.MotiveEvidence.AsNoTracking().Where(e => e.PersonId == person.Id).ToListAsync(ct);
-        var ratings = await db.MotiveRatings.AsNoTracking().Where(r => r.PersonId == person.Id).ToListAsync(ct);
-        var now = db.Clock.GetUtcNow();
-        var current = MotiveEstimator.Current(ratings).ToList();
-        var known = MotiveEstimator.Profile(settings, evidence, ratings, now).Where(s => s.Score is not null).Select(s =>
+        var ids = settings.CanSee(db.Scope) ? people.Where(p => p.MotivesObjectedAt is null).Select(p => p.Id).ToList() : [];
+        var evidence = (await db.MotiveEvidence.AsNoTracking().Where(e => ids.Contains(e.PersonId)).ToListAsync(ct)).ToLookup(e => e.PersonId);
+        var ratings = (await db.MotiveRatings.AsNoTracking().Where(r => ids.Contains(r.PersonId)).ToListAsync(ct)).ToLookup(r => r.PersonId);
+        return people.ToDictionary(p => p.Id, p =>
         {
-            var quote = evidence.Where(e => e.Motive == s.Motive && !e.Negated && e.Status != EvidenceStatus.Rejected)
-                .OrderByDescending(e => e.Status == EvidenceStatus.Confirmed).ThenByDescending(e => e.Strength * e.Reliability).ThenByDescending(e => e.OccurredAt).FirstOrDefault();
-            return new KnownMotive(settings.Find(s.Motive)!, s, s.Score!.Value / 5 * s.Confidence, quote,
-                current.Where(r => r.Motive == s.Motive).OrderBy(r => r.Kind).FirstOrDefault());
-        }).ToList();
-        return new Motives(known);
+            if (!ids.Contains(p.Id)) return new Motives([]);
+            var current = MotiveEstimator.Current(ratings[p.Id]).ToList();
+            return new Motives([.. MotiveEstimator.Profile(settings, evidence[p.Id], ratings[p.Id], now).Where(s => s.Score is not null).Select(s =>
+            {
+                var quote = evidence[p.Id].Where(e => e.Motive == s.Motive && !e.Negated && e.Status != EvidenceStatus.Rejected)
+                    .OrderByDescending(e => e.Status == EvidenceStatus.Confirmed).ThenByDescending(e => e.Strength * e.Reliability).ThenByDescending(e => e.OccurredAt).FirstOrDefault();
+                return new KnownMotive(settings.Find(s.Motive)!, s, s.Score!.Value / 5 * s.Confidence, quote,
+                    current.Where(r => r.Motive == s.Motive).OrderBy(r => r.Kind).FirstOrDefault());
+            })]);
+        });
     }
 
     /// <summary>0.5 + half the best weight (score/5 × confidence) among the target's motives the person is known to have; 0.5 when none fits.</summary>
@@ -236,40 +243,57 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         return (mine.Count(f => f.Accepted) + 1.0) / (mine.Count + 2.0) * 2;
     }
 
-    private async Task<List<NextBestActionDto>> CandidatesAsync(MotivDbContext db, Person person, List<ActionFeedback> feedback, CancellationToken ct)
+    /// <summary>The candidates for several people, with what they share read once (signals, motives, messages, consents, templates).</summary>
+    private async Task<List<NextBestActionDto>> CandidatesAsync(MotivDbContext db, IReadOnlyList<Person> people, List<ActionFeedback> feedback, CancellationToken ct)
     {
         var now = db.Clock.GetUtcNow();
+        var ids = people.Select(p => p.Id).ToList();
+        var motives = await MotivesAsync(db, people, now, ct);
+        var signals = await HealthService.SignalsAsync(db, await HealthService.SubjectsAsync(db, Person.Type, ids, ct), now, ct);
+        var stored = await db.HealthScores.AsNoTracking().Where(h => ids.Contains(h.SubjectId)).ToDictionaryAsync(h => h.SubjectId, ct);
+        var month = now.AddDays(-30);
+        var messages = (await db.Interactions.AsNoTracking().Where(i => i.OccurredAt >= month && i.Direction != InteractionDirection.Internal)
+            .SelectMany(i => i.Participants.Where(p => p.PersonId != null && ids.Contains(p.PersonId.Value)), (i, p) => new { PersonId = p.PersonId!.Value, i.Id, i.Direction, i.Subject, i.BodyText, i.OccurredAt })
+            .ToListAsync(ct)).ToLookup(m => m.PersonId);
+        var consents = (await db.ConsentEntries.AsNoTracking().Where(c => c.PersonId != null && ids.Contains(c.PersonId.Value) && c.Channel == ConsentChannel.Email).ToListAsync(ct))
+            .ToLookup(c => c.PersonId!.Value);
+        var templates = await db.MailTemplates.AsNoTracking().Where(t => t.IsActive).ToListAsync(ct);
+        var suggestions = await products.SuggestAsync(db, ids, 3, ct);
+        var result = new List<NextBestActionDto>();
+        foreach (var person in people)
+        {
+            var lastInbound = messages[person.Id].Where(m => m.Direction == InteractionDirection.Inbound).MaxBy(m => m.OccurredAt);
+            var answered = lastInbound is not null && messages[person.Id].Any(m => m.Direction == InteractionDirection.Outbound && m.OccurredAt > lastInbound.OccurredAt);
+            var question = lastInbound is null || answered ? null : MotiveAnalyzer.Sentences(lastInbound.BodyText ?? lastInbound.Subject).FirstOrDefault(x => x.EndsWith('?'));
+            result.AddRange(Candidates(person, motives[person.Id], HealthModel.Compute(signals[person.Id], now), stored.GetValueOrDefault(person.Id),
+                question is null ? null : (lastInbound!.Id, question, lastInbound.OccurredAt), [.. consents[person.Id]], templates, suggestions[person.Id], feedback, now));
+        }
+        return result;
+    }
+
+    private static List<NextBestActionDto> Candidates(Person person, Motives motives, HealthResult health, HealthScore? stored,
+        (Guid Id, string Sentence, DateTimeOffset At)? question, List<ConsentEntry> consents, List<MailTemplate> templates, IReadOnlyList<ProductSuggestion> products,
+        List<ActionFeedback> feedback, DateTimeOffset now)
+    {
         var name = person.DisplayName;
-        var motives = await MotivesAsync(db, person, ct);
         var list = new List<(string Kind, string Title, double Value, double Likelihood, double Fit, List<ActionReason> Why, string? TargetType, Guid? TargetId, IReadOnlyList<string> Arguments)>();
-        var subject = (await HealthService.SubjectsAsync(db, Person.Type, [person.Id], ct)).Single();
-        var signals = (await HealthService.SignalsAsync(db, [subject], now, ct))[person.Id];
-        var health = HealthModel.Compute(signals, now);
-        var stored = await db.HealthScores.AsNoTracking().FirstOrDefaultAsync(h => h.SubjectId == person.Id, ct);
         var contactReason = health.DaysSinceContact is { } days
             ? new ActionReason("contact", Text.Get("Nba.Why.LastContact", days, health.UsualRhythmDays))
             : new ActionReason("contact", Text.Get("Nba.Why.NoContact"));
         var topMotives = motives.Known.OrderByDescending(k => k.Weight).Take(1).Select(Reason).ToList();
 
-        // An open question: the person's last written message asked something and nothing went out since.
-        var lastInbound = await db.Interactions.AsNoTracking().Where(i => i.Participants.Any(p => p.PersonId == person.Id) && i.Direction == InteractionDirection.Inbound
-                && i.OccurredAt >= now.AddDays(-30)).OrderByDescending(i => i.OccurredAt).Select(i => new { i.Id, i.Subject, i.BodyText, i.OccurredAt }).FirstOrDefaultAsync(ct);
-        if (lastInbound is not null)
+        // An open question: the person's last message of the month asked something and nothing went out since.
+        if (question is var (questionId, sentence, askedAt))
         {
-            var answered = await db.Interactions.AnyAsync(i => i.Participants.Any(p => p.PersonId == person.Id) && i.Direction == InteractionDirection.Outbound && i.OccurredAt > lastInbound.OccurredAt, ct);
-            var question = MotiveAnalyzer.Sentences(lastInbound.BodyText ?? lastInbound.Subject).FirstOrDefault(s => s.EndsWith('?'));
-            if (!answered && question is not null)
-            {
-                list.Add(("answerQuestion", Text.Get("Nba.Title.answerQuestion", name), 0.9, 0.9, NeutralFit,
-                    [new("question", Text.Get("Nba.Why.Question", Texts.Cut(question, 160), ShortDate(lastInbound.OccurredAt)), lastInbound.Id), .. topMotives], "interaction", lastInbound.Id,
-                    motives.Known.OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
-            }
+            list.Add(("answerQuestion", Text.Get("Nba.Title.answerQuestion", name), 0.9, 0.9, NeutralFit,
+                [new("question", Text.Get("Nba.Why.Question", Texts.Cut(sentence, 160), ShortDate(askedAt)), questionId), .. topMotives], "interaction", questionId,
+                motives.Known.OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
         }
 
-        var atRisk = stored is { } h && (h.Drop >= HealthService.RiskDrop || health.Score < HealthService.RiskScore);
+        var atRisk = stored is { } h && health.DaysSinceContact is not null && (h.Drop >= HealthService.RiskDrop || health.Score < HealthService.RiskScore);
         if (atRisk)
         {
-            list.Add(("reengage", Text.Get("Nba.Title.reengage", name), 0.8, 0.5, NeutralFit,
+            list.Add(("reengage", Text.Get("Nba.Title.reengage", name), 0.8, 0.5 + Math.Clamp(stored!.Drop, 0, 40) / 100.0, NeutralFit,
                 [new("health", Text.Get("Nba.Why.Health", health.Score, stored!.Previous ?? health.Score)), contactReason, .. topMotives], null, null,
                 motives.Known.OrderByDescending(k => k.Weight).FirstOrDefault()?.Dimension.Arguments(person.PreferredLanguage) ?? []));
         }
@@ -295,9 +319,7 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         if (motives.Known.Count > 0)
         {
             var language = person.PreferredLanguage ?? "de";
-            var consents = await db.ConsentEntries.AsNoTracking().Where(c => c.PersonId == person.Id && c.Channel == ConsentChannel.Email).ToListAsync(ct);
-            var template = (await db.MailTemplates.AsNoTracking().Where(t => t.IsActive && t.Language == language).ToListAsync(ct))
-                .Where(t => t.Motives.Count > 0 && (t.Purpose is not { } purpose || ConsentService.State(consents, ConsentChannel.Email, purpose).Allowed))
+            var template = templates.Where(t => t.Language == language && t.Motives.Count > 0 && (t.Purpose is not { } purpose || ConsentService.State(consents, ConsentChannel.Email, purpose).Allowed))
                 .Select(t => (Template: t, Fit: Fit(motives, t.Motives))).Where(t => t.Fit > 0.5).OrderByDescending(t => t.Fit).FirstOrDefault();
             if (template.Template is { } t)
             {
@@ -307,7 +329,7 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
             }
         }
 
-        foreach (var p in await products.SuggestAsync(db, person.Id, 3, ct))
+        foreach (var p in products)
         {
             var fit = Fit(motives, p.Motives);
             list.Add(("proposeProduct", Text.Get("Nba.Title.proposeProduct", p.Name, name), 0.7, p.Confidence, fit,

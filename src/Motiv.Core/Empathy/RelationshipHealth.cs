@@ -11,6 +11,9 @@ public sealed class HealthScore
     /// <summary>"person" or "organization".</summary>
     public string SubjectType { get; set; } = "";
     public int Score { get; set; }
+
+    /// <summary>Whether there was ever a contact: a record nobody has been in touch with is no relationship at risk.</summary>
+    public bool HasContact { get; set; }
     public List<HealthComponent> Components { get; set; } = [];
 
     /// <summary>The score about 30 days earlier (the oldest one kept if younger), and how far it fell since (negative: it rose).</summary>

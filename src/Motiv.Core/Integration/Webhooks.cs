@@ -158,11 +158,7 @@ public sealed class WebhookService(IDbContextFactory<MotivDbContext> dbFactory, 
         foreach (var (e, i) in list.Select((e, i) => (e, i)))
             if (!SsrfGuard.IsValidAllowEntry(e)) errors.Add($"entries[{i}]", Text.Get("Validation.AllowEntry"));
         errors.ThrowIfAny();
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == AllowListKey, ct) ?? db.Settings.Add(new SettingRow { Key = AllowListKey }).Entity;
-        row.Value = JsonColumn.Serialize(list);
-        row.UpdatedAt = db.Clock.GetUtcNow();
-        row.UpdatedById = db.Scope.UserId;
-        await db.SaveChangesAsync(ct);
+        await SettingsService.WriteAsync(db, AllowListKey, list, ct);
         return list;
     }
 

@@ -1462,6 +1462,9 @@ namespace Motiv.Data.Postgres.Migrations
                     b.Property<int>("Drop")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("Previous")
                         .HasColumnType("integer");
 
@@ -1475,7 +1478,7 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("SubjectId");
 
-                    b.HasIndex("SubjectType", "Drop", "Score");
+                    b.HasIndex("SubjectType", "HasContact", "Drop", "Score");
 
                     b.ToTable("health_scores", (string)null);
                 });

@@ -1453,6 +1453,9 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.Property<int>("Drop")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Previous")
                         .HasColumnType("INTEGER");
 
@@ -1466,7 +1469,7 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("SubjectId");
 
-                    b.HasIndex("SubjectType", "Drop", "Score");
+                    b.HasIndex("SubjectType", "HasContact", "Drop", "Score");
 
                     b.ToTable("health_scores", (string)null);
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Motiv.Data.Postgres.Migrations
 {
     [DbContext(typeof(MotivDbContext))]
-    [Migration("20261127042805_Empathy")]
+    [Migration("20261127043911_Empathy")]
     partial class Empathy
     {
         /// <inheritdoc />
@@ -1465,6 +1465,9 @@ namespace Motiv.Data.Postgres.Migrations
                     b.Property<int>("Drop")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("Previous")
                         .HasColumnType("integer");
 
@@ -1478,7 +1481,7 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("SubjectId");
 
-                    b.HasIndex("SubjectType", "Drop", "Score");
+                    b.HasIndex("SubjectType", "HasContact", "Drop", "Score");
 
                     b.ToTable("health_scores", (string)null);
                 });

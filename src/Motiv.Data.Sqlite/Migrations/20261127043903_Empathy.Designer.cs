@@ -11,7 +11,7 @@ using Motiv.Core.Data;
 namespace Motiv.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MotivDbContext))]
-    [Migration("20261127042755_Empathy")]
+    [Migration("20261127043903_Empathy")]
     partial class Empathy
     {
         /// <inheritdoc />
@@ -1456,6 +1456,9 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.Property<int>("Drop")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Previous")
                         .HasColumnType("INTEGER");
 
@@ -1469,7 +1472,7 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("SubjectId");
 
-                    b.HasIndex("SubjectType", "Drop", "Score");
+                    b.HasIndex("SubjectType", "HasContact", "Drop", "Score");
 
                     b.ToTable("health_scores", (string)null);
                 });

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Motiv.Data.Postgres.Migrations
+namespace Motiv.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Empathy : Migration
@@ -14,68 +14,68 @@ namespace Motiv.Data.Postgres.Migrations
             migrationBuilder.AddColumn<bool>(
                 name: "BirthdayReminder",
                 table: "people",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "CommunicationStyle",
                 table: "people",
-                type: "character varying(2000)",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ContactTimes",
                 table: "people",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "FamilyNotes",
                 table: "people",
-                type: "character varying(4000)",
+                type: "TEXT",
                 maxLength: 4000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "HowWeMet",
                 table: "people",
-                type: "character varying(1000)",
+                type: "TEXT",
                 maxLength: 1000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ImportantDates",
                 table: "people",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "Interests",
                 table: "people",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "MotivesObjectedAt",
                 table: "people",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateOnly>(
                 name: "NextReminderOn",
                 table: "people",
-                type: "date",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Motives",
                 table: "mail_templates",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
@@ -83,14 +83,14 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "action_feedback",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
-                    PersonId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    ActionKey = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
-                    Accepted = table.Column<bool>(type: "boolean", nullable: false),
-                    TaskId = table.Column<Guid>(type: "uuid", nullable: true),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ActionKey = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Accepted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TaskId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -113,10 +113,10 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "health_history",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    Score = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -127,13 +127,14 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "health_scores",
                 columns: table => new
                 {
-                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SubjectType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Score = table.Column<int>(type: "integer", nullable: false),
-                    Components = table.Column<string>(type: "text", nullable: false),
-                    Previous = table.Column<int>(type: "integer", nullable: true),
-                    Drop = table.Column<int>(type: "integer", nullable: false),
-                    ComputedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: false),
+                    HasContact = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Components = table.Column<string>(type: "TEXT", nullable: false),
+                    Previous = table.Column<int>(type: "INTEGER", nullable: true),
+                    Drop = table.Column<int>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -144,24 +145,24 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "motive_evidence",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    PersonId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Motive = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Strength = table.Column<double>(type: "double precision", nullable: false),
-                    Reliability = table.Column<double>(type: "double precision", nullable: false),
-                    Source = table.Column<int>(type: "integer", nullable: false),
-                    InteractionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sentence = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    SentenceKey = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Negated = table.Column<bool>(type: "boolean", nullable: false),
-                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
-                    Cue = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExtractorVersion = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    ReviewedById = table.Column<Guid>(type: "uuid", nullable: true),
-                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Motive = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Strength = table.Column<double>(type: "REAL", nullable: false),
+                    Reliability = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    InteractionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sentence = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    SentenceKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Negated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    Cue = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExtractorVersion = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReviewedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -184,14 +185,14 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "motive_ratings",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    PersonId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Motive = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    Value = table.Column<int>(type: "integer", nullable: true),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    RatedById = table.Column<Guid>(type: "uuid", nullable: true),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Motive = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<int>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    RatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -208,10 +209,10 @@ namespace Motiv.Data.Postgres.Migrations
                 name: "motive_snapshots",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    PersonId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    Scores = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Scores = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -246,9 +247,9 @@ namespace Motiv.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_health_scores_SubjectType_Drop_Score",
+                name: "IX_health_scores_SubjectType_HasContact_Drop_Score",
                 table: "health_scores",
-                columns: new[] { "SubjectType", "Drop", "Score" });
+                columns: new[] { "SubjectType", "HasContact", "Drop", "Score" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_motive_evidence_InteractionId",
