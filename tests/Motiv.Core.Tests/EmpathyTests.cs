@@ -242,3 +242,15 @@ public sealed class NextBestActionRulesTests
     public void Yearly_dates_come_round(string today, string date, string next) =>
         Assert.Equal(DateOnly.Parse(next, CultureInfo.InvariantCulture), Customers.ImportantDates.Next(DateOnly.Parse(date, CultureInfo.InvariantCulture), DateOnly.Parse(today, CultureInfo.InvariantCulture)));
 }
+
+public sealed class TextCutTests
+{
+    [Fact]
+    public void Cutting_never_splits_a_character()
+    {
+        Assert.Equal("ab", Common.Texts.Cut("ab😀c", 3));
+        Assert.Equal("ab😀", Common.Texts.Cut("ab😀c", 4));
+        Assert.Equal("abc", Common.Texts.Cut("abc", 5));
+        Assert.Null(Common.Texts.Cut(null, 3));
+    }
+}

@@ -95,7 +95,7 @@ public sealed class MotiveEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void Development_sets_are_fitted_well()
     {
-        var dev = Load("motive-dev.tsv").Concat(Load("motive-dev2.tsv")).ToList();
+        var dev = Load("motive-dev.tsv").Concat(Load("motive-dev2.tsv")).Concat(Load("motive-dev3.tsv")).ToList();
         var macro = Evaluate(dev, null).Average(s => s.F1);
         if (Environment.GetEnvironmentVariable("MOTIV_EVAL_MISSES") is { Length: > 0 } path)
         {

@@ -345,4 +345,64 @@ public sealed partial class EmpathyApiTests(ApiWorld worlds) : IClassFixture<Api
             .Single(a => a.GetProperty("kind").GetString() == "congratulate");
         Assert.Matches(new Regex("in 2 (Tagen|days)"), congratulate.GetProperty("why")[0].GetProperty("text").GetString()!);
     }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Quotes_from_interactions_the_user_may_not_read_count_but_are_not_shown_and_roles_without_motive_data_see_no_profile(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var id = await PersonAsync(client, "Privat", new { visibility = "team", teamId = w.TeamA });
+        await OkJsonAsync(await client.PostAsync("/api/v1/interactions", Json(new
+        {
+            channel = "note", direction = "internal", subject = "Vertraulich", body = "Ausfallsicherheit ist ihm das Wichtigste, sagt sein Chef.", personIds = new[] { id },
+            visibility = "private",
+        })), HttpStatusCode.Created);
+        await InferAsync(w);
+        var mine = Assert.Single((await OkJsonAsync(await client.GetAsync($"/api/v1/people/{id}/motives/evidence"))).GetProperty("items").EnumerateArray());
+        Assert.Equal("Ausfallsicherheit ist ihm das Wichtigste, sagt sein Chef.", mine.GetProperty("sentence").GetString());
+        // A colleague of the team reads the person, not the private note: the item counts, its words stay hidden.
+        var theirs = Assert.Single((await OkJsonAsync(await w.Client(w.SalesA2).GetAsync($"/api/v1/people/{id}/motives/evidence"))).GetProperty("items").EnumerateArray());
+        Assert.Equal("(from a record you may not see)", theirs.GetProperty("sentence").GetString());
+        Assert.Equal(JsonValueKind.Null, theirs.GetProperty("interactionId").ValueKind);
+        var export = await OkJsonAsync(await w.Client(w.SalesA2).GetAsync($"/api/v1/people/{id}/export"));
+        Assert.DoesNotContain("sagt sein Chef", export.GetRawText());
+
+        // Marketing may change the person (and so record an objection), but sees no motive data, not even in the answer.
+        var marketing = await w.Factory.CreateUserAsync($"marketing.{Guid.CreateVersion7():N}@test.example", Motiv.Core.Access.Roles.Marketing, w.TeamA);
+        var mk = await w.Factory.ClientForAsync(marketing);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mk.GetAsync($"/api/v1/people/{id}/motives")).StatusCode);
+        var lifted = await OkJsonAsync(await mk.DeleteAsync($"/api/v1/people/{id}/motives/objection"));
+        Assert.Empty(lifted.GetProperty("motives").EnumerateArray());
+        var objected = await OkJsonAsync(await mk.PostAsync($"/api/v1/people/{id}/motives/objection", Json(new { })));
+        Assert.True(objected.GetProperty("objected").GetBoolean());
+        Assert.Empty(objected.GetProperty("motives").EnumerateArray());
+        await using var sys = w.Factory.SystemDb();
+        Assert.False(await sys.MotiveEvidence.AnyAsync(e => e.PersonId == id));
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task The_inference_job_reads_past_a_batch_of_interactions_changed_at_the_same_moment(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var id = await PersonAsync(client, "Stapel");
+        await using (var sys = w.Factory.SystemDb())
+        {
+            // One save: every row has the same time, more than one page of the job.
+            for (var i = 0; i < 2100; i++)
+                sys.Interactions.Add(new Motiv.Core.Communication.Interaction { Subject = $"Import {i}", OccurredAt = w.Factory.Clock.GetUtcNow().AddDays(-1), OwnerId = w.SalesA });
+            var last = new Motiv.Core.Communication.Interaction
+            {
+                Subject = "Import", Channel = Motiv.Core.Communication.InteractionChannel.Email, Direction = Motiv.Core.Communication.InteractionDirection.Inbound,
+                BodyText = "Nachhaltigkeit ist für uns entscheidend.", OccurredAt = w.Factory.Clock.GetUtcNow().AddDays(-1), OwnerId = w.SalesA,
+                Id = Guid.Parse("ffffffff-ffff-7fff-bfff-ffffffffffff"),
+            };
+            last.Participants.Add(new Motiv.Core.Communication.InteractionParticipant { InteractionId = last.Id, PersonId = id });
+            sys.Interactions.Add(last);
+            await sys.SaveChangesAsync();
+        }
+        await InferAsync(w);
+        var evidence = (await OkJsonAsync(await client.GetAsync($"/api/v1/people/{id}/motives/evidence"))).GetProperty("items").EnumerateArray();
+        Assert.Contains(evidence, e => e.GetProperty("motive").GetString() == "responsibility");
+    }
 }

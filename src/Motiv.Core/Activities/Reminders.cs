@@ -68,6 +68,8 @@ public static class Reminders
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var horizon = today.AddDays(ImportantDateLeadDays);
         var created = 0;
+        // The tasks and the moved-on reminder days are stored together or not at all.
+        await using var transaction = await systemDb.Database.BeginTransactionAsync(ct);
         var due = await systemDb.People.AsNoTracking().Where(p => p.NextReminderOn != null && p.NextReminderOn <= horizon).OrderBy(p => p.NextReminderOn).Take(1000).ToListAsync(ct);
         foreach (var person in due)
         {
@@ -76,11 +78,12 @@ public static class Reminders
                 var next = Customers.ImportantDates.Next(date, today);
                 if (next > horizon) continue;
                 var dueAt = new DateTimeOffset(next.ToDateTime(new TimeOnly(8, 0)), TimeSpan.Zero);
-                var title = Text.Get("Task.ImportantDate", label, person.DisplayName, next.ToString("d", System.Globalization.CultureInfo.CurrentCulture));
-                if (await systemDb.Tasks.AnyAsync(t => t.Kind == TaskKind.ImportantDate && t.RelatedId == person.Id && t.DueAt == dueAt, ct)) continue;
+                var title = Common.Texts.Cut(Text.Get("Task.ImportantDate", label, person.DisplayName, next.ToString("d", System.Globalization.CultureInfo.CurrentCulture)), 200);
+                // A reminder given once (even if its task was deleted since) is not given again.
+                if (await systemDb.Tasks.IgnoreQueryFilters().AnyAsync(t => t.Kind == TaskKind.ImportantDate && t.RelatedId == person.Id && t.DueAt == dueAt && t.Title == title, ct)) continue;
                 systemDb.Tasks.Add(new TaskItem
                 {
-                    Title = Common.Texts.Cut(title, 200)!, Kind = TaskKind.ImportantDate, RelatedType = Customers.Person.Type, RelatedId = person.Id,
+                    Title = title, Kind = TaskKind.ImportantDate, RelatedType = Customers.Person.Type, RelatedId = person.Id,
                     DueAt = dueAt, RemindAt = now, OwnerId = person.OwnerId, TeamId = person.TeamId, Visibility = person.Visibility,
                 });
                 created++;
@@ -90,6 +93,7 @@ public static class Reminders
             await systemDb.People.IgnoreQueryFilters().Where(p => p.Id == person.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.NextReminderOn, following), ct);
         }
         await systemDb.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return created;
     }
 }

@@ -192,6 +192,11 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         person.Interests = interests;
         var dates = input.ImportantDates ?? [];
         if (dates.Count > 20) errors.Add("importantDates", Text.Get("Validation.TooMany", 20));
+        if (dates.Any(d => d is null))
+        {
+            errors.Add("importantDates", Text.Get("Validation.Required"));
+            dates = [.. dates.Where(d => d is not null)];
+        }
         foreach (var (d, i) in dates.Select((d, i) => (d, i)))
         {
             if (!Enum.IsDefined(d.Kind)) errors.Add($"importantDates[{i}].kind", Text.Get("Validation.Choice"));

@@ -17,6 +17,7 @@ internal static class SavePipeline
         nameof(Record.UpdatedById), nameof(Record.Version), nameof(Record.DeletedById),
         // derived from the lists, which are audited themselves
         nameof(Organization.City), nameof(Organization.Country), nameof(Organization.PrimaryEmail), nameof(Organization.PrimaryPhone), nameof(Organization.SearchName), nameof(Sales.Lead.ScoreReasons),
+        nameof(Person.NextReminderOn),
     ];
 
     public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)

@@ -43,7 +43,7 @@ public sealed class HealthService(IDbContextFactory<MotivDbContext> dbFactory)
         var now = db.Clock.GetUtcNow();
         var subject = (await SubjectsAsync(db, subjectType, [id], ct)).Single();
         var result = HealthModel.Compute((await SignalsAsync(db, [subject], now, ct))[id], now);
-        var history = await db.HealthHistory.AsNoTracking().Where(h => h.SubjectId == id).OrderBy(h => h.Day).Take(400).ToListAsync(ct);
+        var history = (await db.HealthHistory.AsNoTracking().Where(h => h.SubjectId == id).OrderByDescending(h => h.Day).Take(400).ToListAsync(ct)).AsEnumerable().Reverse().ToList();
         var previous = Previous(history, DateOnly.FromDateTime(now.UtcDateTime));
         return new HealthDto(id, subjectType, result.Score, result.Components, result.UsualRhythmDays, result.DaysSinceContact, previous,
             previous is { } p ? p - result.Score : 0, [.. history.Select(h => new HealthPoint(h.Day, h.Score))]);
@@ -129,6 +129,7 @@ public sealed class HealthService(IDbContextFactory<MotivDbContext> dbFactory)
                     : await systemDb.Organizations.AsNoTracking().Where(p => after == null || p.Id.CompareTo(after.Value) > 0).OrderBy(p => p.Id).Select(p => p.Id).Take(200).ToListAsync(ct);
                 if (ids.Count == 0) break;
                 count += await StoreAsync(systemDb, type, ids, now, ct);
+                systemDb.ChangeTracker.Clear();
                 after = ids[^1];
             }
         }

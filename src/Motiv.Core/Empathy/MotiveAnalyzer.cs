@@ -343,7 +343,7 @@ public sealed partial class MotiveAnalyzer
     private static string Clean(string sentence)
     {
         var s = Whitespace().Replace(sentence, " ").Trim();
-        return s.Length <= 400 ? s : s[..399] + "…";
+        return s.Length <= 400 ? s : Common.Texts.Cut(s, 399) + "…";
     }
 
     private enum MatchKind { Stem, Prefix, Suffix, Exact }

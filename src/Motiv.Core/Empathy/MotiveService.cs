@@ -23,7 +23,7 @@ public sealed record MotiveProfileDto(Guid PersonId, bool Objected, DateTimeOffs
     IReadOnlyList<MotiveEstimateDto> Motives, IReadOnlyList<MotiveHistoryDto> History);
 
 /// <summary>A piece of evidence as staff see it, with the weight it has today (0 when rejected).</summary>
-public sealed record MotiveEvidenceDto(Guid Id, string Motive, string Label, double Strength, double Reliability, EvidenceSource Source, Guid InteractionId,
+public sealed record MotiveEvidenceDto(Guid Id, string Motive, string Label, double Strength, double Reliability, EvidenceSource Source, Guid? InteractionId,
     string? InteractionSubject, string Sentence, bool Negated, string Language, string Cue, DateTimeOffset OccurredAt, string ExtractorVersion,
     EvidenceStatus Status, string? ReviewedBy, DateTimeOffset? ReviewedAt, double Weight);
 
@@ -70,23 +70,31 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         return await ProfileAsync(db, person, settings, ct);
     }
 
-    public async Task<IReadOnlyList<MotiveEvidenceDto>> GetEvidenceAsync(Guid personId, string? motive, CancellationToken ct = default)
+    /// <summary>The evidence, newest first (1,000 at most unless <paramref name="all"/>). A quote from an interaction the user may not read counts, but is not shown.</summary>
+    public async Task<IReadOnlyList<MotiveEvidenceDto>> GetEvidenceAsync(Guid personId, string? motive, CancellationToken ct = default, bool all = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (_, settings) = await OpenAsync(db, personId, write: false, ct);
         var query = db.MotiveEvidence.AsNoTracking().Where(e => e.PersonId == personId);
         if (!string.IsNullOrWhiteSpace(motive)) query = query.Where(e => e.Motive == motive);
-        var items = await query.OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Motive).Take(1000).ToListAsync(ct);
-        var interactionIds = items.Select(e => e.InteractionId).Distinct().ToList();
-        // Subjects only of interactions the user may read; the quote itself is shown either way, it is the evidence.
-        var subjects = await db.Interactions.AsNoTracking().Where(i => interactionIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
+        query = query.OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Motive);
+        var items = await (all ? query : query.Take(1000)).ToListAsync(ct);
+        var subjects = await ReadableSubjectsAsync(db, items, ct);
         var reviewerIds = items.Where(e => e.ReviewedById != null).Select(e => e.ReviewedById!.Value).Distinct().ToList();
         var reviewers = await db.Users.AsNoTracking().Where(u => reviewerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var now = db.Clock.GetUtcNow();
         return [.. items.Select(e => new MotiveEvidenceDto(e.Id, e.Motive, settings.Find(e.Motive)?.Label ?? e.Motive, e.Strength, e.Reliability, e.Source,
-            e.InteractionId, subjects.GetValueOrDefault(e.InteractionId), e.Sentence, e.Negated, e.Language, e.Cue, e.OccurredAt, e.ExtractorVersion, e.Status,
+            subjects.ContainsKey(e.InteractionId) ? e.InteractionId : null, subjects.GetValueOrDefault(e.InteractionId),
+            subjects.ContainsKey(e.InteractionId) ? e.Sentence : Text.Get("Motives.HiddenQuote"), e.Negated, e.Language, e.Cue, e.OccurredAt, e.ExtractorVersion, e.Status,
             e.ReviewedById is { } r ? reviewers.GetValueOrDefault(r) : null, e.ReviewedAt,
             MotiveEstimator.Observe(e) is { } o ? Math.Round(MotiveEstimator.Weight(o, settings, now), 3) : 0))];
+    }
+
+    /// <summary>The subjects of the interactions behind the evidence that the user may read (the access filter decides); quotes from others stay hidden.</summary>
+    internal static async Task<Dictionary<Guid, string>> ReadableSubjectsAsync(MotivDbContext db, IEnumerable<MotiveEvidence> evidence, CancellationToken ct)
+    {
+        var ids = evidence.Select(e => e.InteractionId).Distinct().ToList();
+        return await db.Interactions.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
     }
 
     /// <summary>Confirms, rejects or reopens one piece of evidence; a rejected one stops counting.</summary>
@@ -119,8 +127,16 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         if (person.MotivesObjectedAt is not null) throw ValidationException.For("ratings", Text.Get("Motives.ObjectionActive"));
         var errors = new FieldErrors();
         var now = db.Clock.GetUtcNow();
-        foreach (var (r, i) in (input.Ratings ?? []).Select((r, i) => (r, i)))
+        var ratings = input.Ratings ?? [];
+        if (ratings.Count > settings.Dimensions.Count) errors.Add("ratings", Text.Get("Validation.TooMany", settings.Dimensions.Count));
+        foreach (var (r, i) in ratings.Select((r, i) => (r, i)))
         {
+            if (r is null)
+            {
+                errors.Add($"ratings[{i}]", Text.Get("Validation.Required"));
+                continue;
+            }
+            if (ratings.Take(i).Any(x => x?.Motive == r.Motive)) errors.Add($"ratings[{i}].motive", Text.Get("Validation.Duplicate"));
             var dimension = r.Motive is null ? null : settings.Find(r.Motive);
             if (dimension is null || dimension.Retired) errors.Add($"ratings[{i}].motive", Text.Get("Validation.Choice"));
             if (r.Value is < 0 or > 5) errors.Add($"ratings[{i}].value", Text.Get("Validation.Range", 0, 5));
@@ -147,7 +163,7 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         await db.SaveChangesAsync(ct);
         await EraseAsync(db, personId, ct);
         await transaction.CommitAsync(ct);
-        return await ProfileAsync(db, person, await MotiveTaxonomyService.ReadAsync(db, ct), ct);
+        return await ProfileOrNothingAsync(db, person, ct);
     }
 
     /// <summary>The person withdrew the objection: inference may start again (from the next run on).</summary>
@@ -156,10 +172,31 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var person = await Records.FindAsync(db.People, personId, ct);
         if (!AccessRules.CanWrite(db.Scope, person.OwnerId, person.TeamId, person.Visibility)) throw new AccessDeniedException(Text.Get("Access.CannotChange"));
+        if (person.MotivesObjectedAt is null) return await ProfileOrNothingAsync(db, person, ct);
         person.MotivesObjectedAt = null;
         await db.SaveChangesAsync(ct);
-        await RefreshPersonAsync(db, personId, ct);
-        return await ProfileAsync(db, person, await MotiveTaxonomyService.ReadAsync(db, ct), ct);
+        db.ChangeTracker.Clear();
+        try
+        {
+            await RefreshPersonAsync(db, personId, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The job refreshed the person at the same moment; what it stored is the same.
+        }
+        return await ProfileOrNothingAsync(db, person, ct);
+    }
+
+    /// <summary>
+    /// After an objection is recorded or lifted (which anyone who may change the person may do): the profile for users
+    /// whose role may see motive data, else only whether the objection stands.
+    /// </summary>
+    private static async Task<MotiveProfileDto> ProfileOrNothingAsync(MotivDbContext db, Person person, CancellationToken ct)
+    {
+        var settings = await MotiveTaxonomyService.ReadAsync(db, ct);
+        return settings.CanSee(db.Scope)
+            ? await ProfileAsync(db, person, settings, ct)
+            : new MotiveProfileDto(person.Id, person.MotivesObjectedAt is not null, person.MotivesObjectedAt, settings.ConfidenceThreshold, [], []);
     }
 
     private static async Task EraseAsync(MotivDbContext db, Guid personId, CancellationToken ct)
@@ -217,14 +254,18 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
     /// Re-derives a person's evidence from their interactions (newest 500): items for sentences that are gone go, new ones
     /// come, and a confirmation or rejection stays with its sentence. Running it twice changes nothing. Returns the number of items changed.
     /// </summary>
-    public static async Task<int> RefreshPersonAsync(MotivDbContext systemDb, Guid personId, CancellationToken ct = default)
+    public static async Task<int> RefreshPersonAsync(MotivDbContext systemDb, Guid personId, CancellationToken ct = default) =>
+        await RefreshPersonAsync(systemDb, personId, await MotiveTaxonomyService.ReadAsync(systemDb, ct), ct);
+
+    private static async Task<int> RefreshPersonAsync(MotivDbContext systemDb, Guid personId, MotiveSettings settings, CancellationToken ct)
     {
         var person = await systemDb.People.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(p => p.Id == personId)
-            .Select(p => new { p.MotivesObjectedAt, p.PreferredLanguage }).FirstOrDefaultAsync(ct);
+            .Select(p => new { p.MotivesObjectedAt }).FirstOrDefaultAsync(ct);
+        // In the recycle bin (or gone): nothing changes, so a restored person still has their evidence and its review.
+        if (person is null) return 0;
         var existing = await systemDb.MotiveEvidence.Where(e => e.PersonId == personId).ToListAsync(ct);
-        var settings = await MotiveTaxonomyService.ReadAsync(systemDb, ct);
         var desired = new Dictionary<(Guid, string, string), MotiveEvidence>();
-        if (person is { MotivesObjectedAt: null })
+        if (person.MotivesObjectedAt is null)
         {
             var analyzer = MotiveTaxonomyService.Analyzer(settings);
             var interactions = await systemDb.Interactions.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking()
@@ -249,6 +290,7 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
                 }
             }
         }
+        var retired = settings.Dimensions.Where(d => d.Retired).Select(d => d.Code).ToHashSet();
         var changed = 0;
         foreach (var e in existing)
         {
@@ -259,6 +301,8 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
                 (e.Strength, e.Reliability, e.Negated, e.ExtractorVersion, e.OccurredAt, e.Cue, e.Language) =
                     (now.Strength, now.Reliability, now.Negated, now.ExtractorVersion, now.OccurredAt, now.Cue, now.Language);
             }
+            // A retired motive keeps its history (unless the person objected: then everything goes).
+            else if (retired.Contains(e.Motive) && person.MotivesObjectedAt is null) continue;
             else systemDb.MotiveEvidence.Remove(e);
             changed++;
         }
@@ -270,25 +314,60 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         return changed;
     }
 
+    public const string WatermarkKey = "motives:watermark";
+    private const int CatchUpPage = 2000;
+
     /// <summary>
-    /// The inference job: people whose interactions changed since the last run (with two minutes' overlap, so a
-    /// transaction that committed late is not missed; refreshing is idempotent) get their evidence re-derived.
+    /// The inference job. Reads every interaction changed since the watermark in pages (by time and id), and re-derives
+    /// the evidence of their people and of anyone who had evidence from them (a participant removed). The watermark then
+    /// stays two minutes behind the run's start, so a transaction that committed late is read next time (re-deriving is
+    /// idempotent). One person's failure is reported and skipped, not the run's end. Finally any motive data of people
+    /// who objected meanwhile is erased (an objection racing a refresh cannot leave data behind for long).
     /// </summary>
-    public static async Task<int> CatchUpAsync(MotivDbContext systemDb, CancellationToken ct = default)
+    public static async Task<int> CatchUpAsync(MotivDbContext systemDb, CancellationToken ct = default, Action<Guid, Exception>? onError = null)
     {
-        const string key = "motives:watermark";
-        var from = await SettingsService.ReadAsync<string>(systemDb, key, ct) is { } last
-            ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(-2) : DateTimeOffset.MinValue;
-        var changed = await systemDb.Interactions.IgnoreQueryFilters().AsNoTracking().Where(i => i.UpdatedAt > from)
-            .OrderBy(i => i.UpdatedAt).Take(5000).Select(i => new { i.UpdatedAt, People = i.Participants.Where(p => p.PersonId != null).Select(p => p.PersonId!.Value).ToList() })
-            .ToListAsync(ct);
+        var start = systemDb.Clock.GetUtcNow();
+        var settings = await MotiveTaxonomyService.ReadAsync(systemDb, ct);
+        var from = await SettingsService.ReadAsync<string>(systemDb, WatermarkKey, ct) is { } last
+            ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+        var interactions = systemDb.Interactions.IgnoreQueryFilters().AsNoTracking();
         var count = 0;
-        foreach (var personId in changed.SelectMany(c => c.People).Distinct())
+        var seen = new HashSet<Guid>();
+        (DateTimeOffset At, Guid Id)? after = null;
+        var newest = from;
+        while (true)
         {
-            count += await RefreshPersonAsync(systemDb, personId, ct);
-            systemDb.ChangeTracker.Clear();
+            var page = await (after is var (at, id)
+                    ? interactions.Where(i => i.UpdatedAt > at || (i.UpdatedAt == at && i.Id.CompareTo(id) > 0))
+                    : interactions.Where(i => i.UpdatedAt > from))
+                .OrderBy(i => i.UpdatedAt).ThenBy(i => i.Id).Take(CatchUpPage)
+                .Select(i => new { i.Id, i.UpdatedAt, People = i.Participants.Where(p => p.PersonId != null).Select(p => p.PersonId!.Value).ToList() })
+                .ToListAsync(ct);
+            if (page.Count == 0) break;
+            var ids = page.Select(i => i.Id).ToList();
+            var former = await systemDb.MotiveEvidence.AsNoTracking().Where(e => ids.Contains(e.InteractionId)).Select(e => e.PersonId).Distinct().ToListAsync(ct);
+            foreach (var personId in page.SelectMany(c => c.People).Concat(former).Where(seen.Add))
+            {
+                try
+                {
+                    count += await RefreshPersonAsync(systemDb, personId, settings, ct);
+                }
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+                {
+                    onError?.Invoke(personId, e);
+                }
+                systemDb.ChangeTracker.Clear();
+            }
+            after = (page[^1].UpdatedAt, page[^1].Id);
+            newest = page[^1].UpdatedAt;
+            if (page.Count < CatchUpPage) break;
         }
-        if (changed.Count > 0) await SettingsService.WriteAsync(systemDb, key, changed[^1].UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
+        var watermark = newest < start.AddMinutes(-2) ? newest : start.AddMinutes(-2);
+        if (watermark > from) await SettingsService.WriteAsync(systemDb, WatermarkKey, watermark.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
+        var objected = systemDb.People.IgnoreQueryFilters().Where(p => p.MotivesObjectedAt != null).Select(p => p.Id);
+        await systemDb.MotiveEvidence.Where(e => objected.Contains(e.PersonId)).ExecuteDeleteAsync(ct);
+        await systemDb.MotiveRatings.Where(e => objected.Contains(e.PersonId)).ExecuteDeleteAsync(ct);
+        await systemDb.MotiveSnapshots.Where(e => objected.Contains(e.PersonId)).ExecuteDeleteAsync(ct);
         return count;
     }
 
@@ -311,7 +390,7 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
 
     private static string SentenceKey(string sentence) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sentence)))[..16];
 
-    /// <summary>Records today's profile when it differs from the last one recorded.</summary>
+    /// <summary>Records today's profile when it differs from the last one recorded; another writer's snapshot of the same day wins a race.</summary>
     internal static async Task SnapshotAsync(MotivDbContext db, Guid personId, MotiveSettings settings, CancellationToken ct)
     {
         var now = db.Clock.GetUtcNow();
@@ -321,7 +400,14 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
         if (last is not null && JsonColumn.Serialize(last.Scores) == JsonColumn.Serialize(scores)) return;
         if (last?.Day == today) last.Scores = scores;
         else db.MotiveSnapshots.Add(new MotiveSnapshot { PersonId = personId, Day = today, Scores = scores });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     internal static async Task<List<MotiveScore>> ScoresAsync(MotivDbContext db, Guid personId, MotiveSettings settings, DateTimeOffset now, CancellationToken ct)
@@ -349,9 +435,9 @@ public sealed class MotiveService(IDbContextFactory<MotivDbContext> dbFactory, I
                 evidence.Count(e => e.Motive == d.Code && e.Status != EvidenceStatus.Rejected), evidence.Count(e => e.Motive == d.Code && e.Status == EvidenceStatus.Rejected),
                 Rating(d.Code, RatingKind.Staff), Rating(d.Code, RatingKind.SelfAssessment), new MotiveGuidanceDto(d.Description, d.Talk, d.Arguments(), d.Avoid));
         }).ToList();
-        var history = await db.MotiveSnapshots.AsNoTracking().Where(s => s.PersonId == person.Id).OrderBy(s => s.Day).Take(400).ToListAsync(ct);
+        var history = await db.MotiveSnapshots.AsNoTracking().Where(s => s.PersonId == person.Id).OrderByDescending(s => s.Day).Take(400).ToListAsync(ct);
         return new MotiveProfileDto(person.Id, person.MotivesObjectedAt is not null, person.MotivesObjectedAt, settings.ConfidenceThreshold, motives,
-            [.. history.Select(h => new MotiveHistoryDto(h.Day, h.Scores))]);
+            [.. history.AsEnumerable().Reverse().Select(h => new MotiveHistoryDto(h.Day, h.Scores))]);
     }
 
     /// <summary>The person as the user may see them (else 404), and the settings; 403 when the user's roles may not see motive data or, for changes, may not change the person.</summary>

@@ -74,7 +74,9 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
 {
     public const string SettingKey = "motives";
     private static readonly Lazy<MotiveSettings> DefaultSettings = new(BuildDefaults);
-    private static (string Json, MotiveAnalyzer Analyzer)? cachedAnalyzer;
+    private static CachedAnalyzer? cachedAnalyzer;
+
+    private sealed record CachedAnalyzer(string Json, MotiveAnalyzer Analyzer);
 
     public static MotiveSettings Defaults => DefaultSettings.Value;
 
@@ -92,10 +94,9 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
     public static MotiveAnalyzer Analyzer(MotiveSettings settings)
     {
         var json = JsonColumn.Serialize(settings.Dimensions);
-        var cached = cachedAnalyzer;
-        if (cached is { } c && c.Json == json) return c.Analyzer;
+        if (Volatile.Read(ref cachedAnalyzer) is { } c && c.Json == json) return c.Analyzer;
         var analyzer = new MotiveAnalyzer(settings.Dimensions);
-        cachedAnalyzer = (json, analyzer);
+        Volatile.Write(ref cachedAnalyzer, new CachedAnalyzer(json, analyzer));
         return analyzer;
     }
 
@@ -106,16 +107,32 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
         var errors = new FieldErrors();
         var dimensions = new List<MotiveDimension>();
         var codes = new HashSet<string>();
+        if (input.Dimensions is { Count: > 50 }) errors.Add("dimensions", Text.Get("Validation.TooMany", 50));
         foreach (var (d, i) in (input.Dimensions ?? []).Select((d, i) => (d, i)))
         {
             var f = $"dimensions[{i}]";
+            if (d is null)
+            {
+                errors.Add(f, Text.Get("Validation.Required"));
+                continue;
+            }
             var code = (d.Code ?? "").Trim();
             if (!CodePattern().IsMatch(code)) errors.Add(f + ".code", Text.Get("Validation.Code"));
             else if (!codes.Add(code)) errors.Add(f + ".code", Text.Get("Validation.Duplicate"));
             var cues = new List<MotiveCue>();
             foreach (var (cue, j) in (d.Cues ?? []).Select((c, j) => (c, j)))
             {
+                if (cue is null)
+                {
+                    errors.Add($"{f}.cues[{j}]", Text.Get("Validation.Required"));
+                    continue;
+                }
                 var phrase = errors.Required($"{f}.cues[{j}].phrase", cue.Phrase, 80);
+                // A wildcard or exact word needs three letters besides * and = (a lone "*" would match every word).
+                var words = phrase.Split([' ', '-', '/', '\''], StringSplitOptions.RemoveEmptyEntries);
+                if (words.Length == 0 || phrase.Count(char.IsLetterOrDigit) < 2
+                    || words.Any(w => w.Trim('*', '=').Count(char.IsLetterOrDigit) < (w.Contains('*') || w.StartsWith('=') ? 3 : 1)))
+                    errors.Add($"{f}.cues[{j}].phrase", Text.Get("Validation.CuePhrase"));
                 if (cue.Language is not ("de" or "en")) errors.Add($"{f}.cues[{j}].language", Text.Get("Validation.Language"));
                 if (cue.Strength is < 0 or > 3) errors.Add($"{f}.cues[{j}].strength", Text.Get("Validation.Range", 0, 3));
                 cues.Add(cue with { Phrase = phrase.ToLowerInvariant() });
@@ -139,7 +156,8 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
         }
         if (dimensions.Count == 0) errors.Add("dimensions", Text.Get("Validation.Required"));
         // A dimension with data is retired, not removed: its evidence and ratings stay explainable.
-        var removed = (await ReadAsync(db, ct)).Dimensions.Select(d => d.Code).Except(codes).ToList();
+        var before = await ReadAsync(db, ct);
+        var removed = before.Dimensions.Select(d => d.Code).Except(codes).ToList();
         var inUse = await db.MotiveEvidence.Where(e => removed.Contains(e.Motive)).Select(e => e.Motive)
             .Union(db.MotiveRatings.Where(r => removed.Contains(r.Motive)).Select(r => r.Motive)).ToListAsync(ct);
         foreach (var code in inUse) errors.Add("dimensions", Text.Get("Validation.MotiveInUse", code));
@@ -156,7 +174,10 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
         }
         errors.ThrowIfAny();
         var clean = new MotiveSettings { Dimensions = dimensions, Roles = roles, ConfidenceThreshold = input.ConfidenceThreshold, HalfLifeDays = halfLives };
+        var lexiconChanged = JsonColumn.Serialize(before.Dimensions) != JsonColumn.Serialize(clean.Dimensions);
         await SettingsService.WriteAsync(db, SettingKey, clean, ct);
+        // New cues or dimensions: the inference job analyses every interaction again (idempotent; review decisions stay).
+        if (lexiconChanged) await db.Settings.Where(s => s.Key == MotiveService.WatermarkKey).ExecuteDeleteAsync(ct);
         return clean;
     }
 

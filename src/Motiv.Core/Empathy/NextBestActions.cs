@@ -136,7 +136,8 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
     public async Task<ActionFeedbackResult> FeedbackAsync(string actionId, ActionFeedbackInput input, CancellationToken ct = default)
     {
         var parts = actionId.Split('.');
-        if (parts.Length != 3 || !Guid.TryParseExact(parts[1], "N", out var personId) || !Kinds.Contains(parts[0])) throw new NotFoundException("nextBestAction", Guid.Empty);
+        if (parts.Length != 3 || !Guid.TryParseExact(parts[1], "N", out var personId) || !Kinds.Contains(parts[0]) || (parts[2] != "-" && !Guid.TryParseExact(parts[2], "N", out _)))
+            throw new NotFoundException("nextBestAction", Guid.Empty);
         var accepted = input.Decision?.Trim().ToLowerInvariant() switch
         {
             "accept" => true,
@@ -151,12 +152,14 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         if (accepted)
         {
             var action = (await CandidatesAsync(db, [person], [], ct)).FirstOrDefault(a => a.Id == actionId);
+            // The task is the user's own: private, in the person's team only if the user is in it, and without motive quotes
+            // (a task is read by people whose role may not see motive data, and outlives an objection).
             var task = db.Tasks.Add(new TaskItem
             {
                 Title = Texts.Cut(action?.Title ?? Text.Get("Nba.Kind." + parts[0]) + ": " + person.DisplayName, 200)!,
-                Description = action is null ? null : Texts.Cut(string.Join("\n", action.Why.Select(w => "• " + w.Text)), 4000),
+                Description = action is null ? null : Texts.Cut(string.Join("\n", action.Why.Where(w => w.Kind != "motive").Select(w => "• " + w.Text)), 4000),
                 DueAt = now, RelatedType = Person.Type, RelatedId = personId, Kind = TaskKind.NextBestAction, OwnerId = db.Scope.UserId,
-                TeamId = person.TeamId, Visibility = person.Visibility,
+                TeamId = person.TeamId is { } team && db.Scope.TeamIds.Contains(team) ? team : null, Visibility = Visibility.Private,
             }).Entity;
             taskId = task.Id;
         }
@@ -190,7 +193,10 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
     {
         var settings = await MotiveTaxonomyService.ReadAsync(db, ct);
         var ids = settings.CanSee(db.Scope) ? people.Where(p => p.MotivesObjectedAt is null).Select(p => p.Id).ToList() : [];
-        var evidence = (await db.MotiveEvidence.AsNoTracking().Where(e => ids.Contains(e.PersonId)).ToListAsync(ct)).ToLookup(e => e.PersonId);
+        var all = await db.MotiveEvidence.AsNoTracking().Where(e => ids.Contains(e.PersonId)).ToListAsync(ct);
+        // Everything counts for the estimate, but only quotes from interactions the user may read are cited.
+        var readable = await MotiveService.ReadableSubjectsAsync(db, all, ct);
+        var evidence = all.ToLookup(e => e.PersonId);
         var ratings = (await db.MotiveRatings.AsNoTracking().Where(r => ids.Contains(r.PersonId)).ToListAsync(ct)).ToLookup(r => r.PersonId);
         return people.ToDictionary(p => p.Id, p =>
         {
@@ -198,7 +204,7 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
             var current = MotiveEstimator.Current(ratings[p.Id]).ToList();
             return new Motives([.. MotiveEstimator.Profile(settings, evidence[p.Id], ratings[p.Id], now).Where(s => s.Score is not null).Select(s =>
             {
-                var quote = evidence[p.Id].Where(e => e.Motive == s.Motive && !e.Negated && e.Status != EvidenceStatus.Rejected)
+                var quote = evidence[p.Id].Where(e => e.Motive == s.Motive && !e.Negated && e.Status != EvidenceStatus.Rejected && readable.ContainsKey(e.InteractionId))
                     .OrderByDescending(e => e.Status == EvidenceStatus.Confirmed).ThenByDescending(e => e.Strength * e.Reliability).ThenByDescending(e => e.OccurredAt).FirstOrDefault();
                 return new KnownMotive(settings.Find(s.Motive)!, s, s.Score!.Value / 5 * s.Confidence, quote,
                     current.Where(r => r.Motive == s.Motive).OrderBy(r => r.Kind).FirstOrDefault());

@@ -48,7 +48,7 @@ public sealed class PersonExportService(IDbContextFactory<MotivDbContext> dbFact
             ["motives"] = new Dictionary<string, object?>
             {
                 ["profile"] = await motives.GetProfileAsync(personId, ct),
-                ["evidence"] = await motives.GetEvidenceAsync(personId, null, ct),
+                ["evidence"] = await motives.GetEvidenceAsync(personId, null, ct, all: true),
                 ["ratings"] = ratings,
                 ["explanation"] = Text.Get("Motives.ExportExplanation"),
             },

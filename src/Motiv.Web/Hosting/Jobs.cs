@@ -95,7 +95,8 @@ public sealed class WebhookJob(IServiceProvider services, ILogger<WebhookJob> lo
 [DisallowConcurrentExecution]
 public sealed class MotiveJob(IServiceProvider services, ILogger<MotiveJob> log) : SystemJob(services, log)
 {
-    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Motiv.Core.Empathy.MotiveService.CatchUpAsync(db, ct);
+    protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
+        Motiv.Core.Empathy.MotiveService.CatchUpAsync(db, ct, (person, e) => log.LogWarning(e, "Motive inference for person {Person} failed; the next change tries again", person));
 }
 
 [DisallowConcurrentExecution]
