@@ -41,7 +41,9 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         foreach (var type in new[] { typeof(CurrentUser), typeof(OrganizationService), typeof(PersonService), typeof(RelationshipService), typeof(RecycleBinService), typeof(AuditService), typeof(SearchService), typeof(Core.Identity.UserAdminService), typeof(Motiv.Core.CustomFields.CustomFieldService), typeof(Motiv.Core.Views.ViewService), typeof(Core.Sales.DealService), typeof(Core.Sales.PipelineService),
                      typeof(Core.Sales.LeadService), typeof(Core.Sales.QuoteService), typeof(Core.Sales.OrderService), typeof(Core.Sales.ProductService), typeof(Core.Sales.PriceListService),
                      typeof(Core.Sales.ForecastService), typeof(Core.Sales.ExchangeRateService), typeof(SettingsService), typeof(Core.Communication.InteractionService), typeof(Core.Communication.MailService), typeof(Core.Activities.TaskService), typeof(Microsoft.Extensions.Options.IOptions<Core.Sales.SalesOptions>),
-                     typeof(Core.Communication.ConsentService), typeof(Core.Communication.MailboxService), typeof(Core.Communication.WebFormService), typeof(Core.Integration.WebhookService) })
+                     typeof(Core.Communication.ConsentService), typeof(Core.Communication.MailboxService), typeof(Core.Communication.WebFormService), typeof(Core.Integration.WebhookService),
+                     typeof(Core.Empathy.MotiveService), typeof(Core.Empathy.MotiveTaxonomyService), typeof(Core.Empathy.HealthService), typeof(Core.Empathy.NextBestActionService),
+                     typeof(Microsoft.Extensions.Options.IOptions<Core.Communication.LinkOptions>) })
             _ctx.Services.AddSingleton(type, sp.GetRequiredService(type));
         _ctx.Render<MudPopoverProvider>();
         return w;
@@ -286,6 +288,59 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
         timeline.FindAll(".mud-chip").First(c => c.TextContent.Contains("Call")).Click();
         timeline.WaitForAssertion(() => Assert.Single(timeline.FindAll("[data-testid=timeline-item]")));
         Assert.Contains("Anruf", timeline.Find("[data-testid=timeline-item]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_motive_panel_shows_the_profile_and_quotes_inert_and_a_rejection_changes_the_profile()
+    {
+        UseCulture("en");
+        var w = await RenderAsAsync(w => w.SalesA);
+        var person = await _ctx.Services.GetRequiredService<PersonService>().CreateAsync(new PersonInput { FirstName = "Mona", LastName = "Motiv" });
+        await using (var sys = w.Factory.SystemDb())
+        {
+            // Plain text as a mail brings it, angle brackets included.
+            foreach (var text in new[] { "Ausfallsicherheit <script>alert(1)</script> ist uns das Wichtigste.", "Wir brauchen Referenzen und eine Garantie." })
+            {
+                var mail = new Core.Communication.Interaction
+                {
+                    Channel = Core.Communication.InteractionChannel.Email, Direction = Core.Communication.InteractionDirection.Inbound, Subject = "Mail", BodyText = text,
+                    OccurredAt = w.Factory.Clock.GetUtcNow(), OwnerId = w.SalesA, Visibility = Visibility.Everyone,
+                };
+                mail.Participants.Add(new Core.Communication.InteractionParticipant { InteractionId = mail.Id, PersonId = person.Id });
+                sys.Interactions.Add(mail);
+            }
+            await sys.SaveChangesAsync();
+            await Core.Empathy.MotiveService.CatchUpAsync(sys);
+        }
+
+        var panel = _ctx.Render<Components.Empathy.MotivePanel>(p => p.Add(x => x.PersonId, person.Id));
+        panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("[data-testid=evidence-item]").Count));
+        var score = panel.Find("[data-testid=motive-row][data-motive=security] [data-testid=motive-score]").TextContent;
+        Assert.Matches(@"\d\.\d / 5", score);
+        Assert.Empty(panel.FindAll("[data-testid=evidence] script"));
+        Assert.Contains("&lt;script&gt;", panel.Find("[data-testid=evidence]").InnerHtml);
+
+        panel.FindAll("[data-testid=evidence-item]")[0].QuerySelector("button[data-testid=evidence-reject]")!.Click();
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=evidence-item][data-status=Rejected]")));
+        panel.WaitForAssertion(() => Assert.NotEqual(score, panel.Find("[data-testid=motive-row][data-motive=security] [data-testid=motive-score]").TextContent));
+    }
+
+    [Fact]
+    public async Task The_motive_panel_tells_a_role_without_motive_data_so_and_the_health_panel_shows_its_components()
+    {
+        UseCulture("de");
+        var w = await RenderAsAsync(w => w.ReadOnly);
+        var person = new Person { FirstName = "Rita", LastName = "Readonly", Visibility = Visibility.Everyone, OwnerId = w.SalesA };
+        await using (var sys = w.Factory.SystemDb())
+        {
+            sys.People.Add(person);
+            await sys.SaveChangesAsync();
+        }
+        var panel = _ctx.Render<Components.Empathy.MotivePanel>(p => p.Add(x => x.PersonId, person.Id));
+        panel.WaitForAssertion(() => Assert.Contains("Motivdaten", panel.Find("[data-testid=motives-denied]").TextContent));
+        Assert.Empty(panel.FindAll("[data-testid=motive-profile]"));
+        var health = _ctx.Render<Components.Empathy.HealthPanel>(p => p.Add(x => x.SubjectType, Person.Type).Add(x => x.SubjectId, person.Id));
+        health.WaitForAssertion(() => Assert.Contains("Aktualität", health.Markup));
     }
 
     [Fact]
