@@ -12,10 +12,11 @@ namespace Motiv.Core.Tests;
 public sealed class MotiveEvaluationTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Chosen below the measured value with a margin (see docs/empathy.md): a lexicon change that loses recall or
-    /// precision noticeably fails, while a single sentence more or less does not.
+    /// Measured 0.76 (docs/empathy.md). With about 50 positive sentences per motive, one motive's F1 moves by about
+    /// ±0.05 from sampling alone and the macro average by about ±0.03: 0.70 lies two such steps below the measured
+    /// value, so a real regression of the lexicon or the rules fails the build while noise does not.
     /// </summary>
-    public const double MinimumMacroF1 = 0.60;
+    public const double MinimumMacroF1 = 0.70;
 
     public sealed record Sentence(string Language, string Domain, IReadOnlySet<string> Labels, string Text);
 
@@ -112,7 +113,7 @@ public sealed class MotiveEvaluationTests(ITestOutputHelper output)
             }
             File.WriteAllLines(path, lines);
         }
-        Assert.True(macro >= 0.8, $"macro-F1 on the development sets {macro:0.000}");
+        Assert.True(macro >= 0.9, $"macro-F1 on the development sets {macro:0.000}");
     }
 
     [Fact]
@@ -120,6 +121,6 @@ public sealed class MotiveEvaluationTests(ITestOutputHelper output)
     {
         var set = Load("motive-sentences.tsv");
         foreach (var language in new[] { "de", "en" })
-            Assert.All(Evaluate(set, language), s => Assert.True(s.F1 >= 0.3, $"{s.Motive}/{language}: F1 {s.F1:0.00}"));
+            Assert.All(Evaluate(set, language), s => Assert.True(s.F1 >= 0.5, $"{s.Motive}/{language}: F1 {s.F1:0.00}"));
     }
 }

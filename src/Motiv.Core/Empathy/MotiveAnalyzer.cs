@@ -27,6 +27,7 @@ public sealed partial class MotiveAnalyzer
         "des", "sich", "auch", "noch", "aber", "wie", "uns", "unsere", "unser", "kein", "keine", "sehr", "wenn", "dass", "beim", "bei", "vom", "zum", "zur", "oder",
         "wird", "werden", "hat", "haben", "möchte", "will", "sind", "war", "nach", "über", "ganz", "immer", "schon", "nur", "mehr", "frau", "herr", "kunde", "kd",
         "wichtig", "gerne", "bitte", "danke", "viele", "grüße", "termin", "ihnen", "ich", "mir", "mich", "kann", "können", "soll", "sollte", "weil", "denn",
+        "ihre", "sein", "seine", "einer", "eines", "dann", "alles", "etwas", "nichts", "muss", "müssen", "hier", "jetzt", "schon", "ohne", "gegen", "beim",
     ];
 
     private static readonly HashSet<string> EnglishWords =
@@ -34,7 +35,8 @@ public sealed partial class MotiveAnalyzer
         "the", "and", "is", "not", "a", "an", "we", "they", "she", "he", "it", "to", "with", "on", "for", "of", "our", "their", "his", "her", "be", "are", "was",
         "were", "this", "that", "but", "as", "at", "by", "from", "have", "has", "had", "would", "will", "can", "should", "very", "about", "than", "more", "any",
         "customer", "client", "wants", "said", "says", "important", "please", "thanks", "regards", "meeting", "you", "your", "i", "me", "my", "do", "does", "what",
-        "which", "who", "if", "because", "so", "really", "just", "only", "also", "them", "us",
+        "which", "who", "if", "because", "so", "really", "just", "only", "also", "them", "us", "first", "comes", "all", "every", "there", "been", "into",
+        "over", "other", "its", "want", "needs", "need", "get", "like", "how", "when", "where", "why", "our", "without", "after", "before", "than", "then",
     ];
 
     private static readonly HashSet<string> Negators =
@@ -48,13 +50,13 @@ public sealed partial class MotiveAnalyzer
     [
         "egal", "zweitrangig", "nebensächlich", "nebensache", "unwichtig", "irrelevant", "untergeordnet", "sekundär", "secondary", "unimportant",
         "overrated", "überbewertet", "verzichtet", "verzichten", "verzichtbar", "abgelehnt", "lehnt", "ablehnen", "declined", "declines", "refused", "waived",
-        "unnecessary", "überflüssig", "schnuppe", "wurscht", "wurst",
+        "unnecessary", "überflüssig", "schnuppe", "wurscht", "wurst", "kalt", "cold", "pointless", "sinnlos", "meaningless", "abbestellt", "gekündigt",
     ];
 
     /// <summary>After a negator, these open a scope to the clause's end: "legt keinen Wert auf …", "kein Interesse an …", "no interest in …".</summary>
     private static readonly HashSet<string> ScopeOpeners =
     [
-        "wert", "interesse", "bedarf", "bedürfnis", "interest", "interested", "interessiert", "need", "desire", "appetite",
+        "wert", "interesse", "bedarf", "bedürfnis", "interest", "interested", "interessiert", "need", "desire", "appetite", "care",
     ];
 
     /// <summary>After a negation: what makes it a dismissal ("spielt keine Rolle", "not a priority", "doesn't matter").</summary>
@@ -64,8 +66,9 @@ public sealed partial class MotiveAnalyzer
         "important", "priority", "issue", "concern", "factor", "matter", "matters", "topic", "relevant", "interested", "interest", "decisive", "problem", "point",
         "care", "cares", "bother", "bothered", "focus", "driver", "criterion", "requirement", "needed", "necessary", "nötig", "notwendig", "brauchen", "braucht",
         "brauche", "benötigt", "benötigen", "kriterium", "ausschlag", "übrig", "convinced", "convince", "convincing", "count", "counts", "zählt", "zählen",
-        "wichtiger", "priorisiert", "angesagt", "gewünscht", "wanted", "want", "wants", "mattered", "cared", "interessieren", "interessierte", "reizt", "reizen",
+        "wichtiger", "priorisiert", "angesagt", "gewünscht", "wanted", "mattered", "cared", "interessieren", "interessierte", "reizt", "reizen",
         "argument", "impress", "impresses", "impressed", "beeindruckt", "beeindrucken", "überzeugt", "überzeugen",
+        "difference", "unterschied", "thing", "sway", "swayed", "umgestimmt", "bedeutung",
     ];
 
     /// <summary>Verbs that dismiss a cue when the negation follows them ("interessiert ihn nicht", "matters little … not"); "braucht keinen …" is not one.</summary>
@@ -73,6 +76,19 @@ public sealed partial class MotiveAnalyzer
     [
         "interessiert", "interessieren", "interessierte", "reizt", "reizen", "zählt", "zählen", "beeindruckt", "überzeugt",
         "matter", "matters", "mattered", "care", "cares", "cared", "impress", "impresses", "convinced", "count", "counts", "bother", "bothered",
+        "mean", "means", "meant", "bedeutet", "bedeuten", "bedeutete",
+    ];
+
+    /// <summary>"braucht sie nicht", "wollte er gar nicht": a need denied at the end of the clause dismisses what came before.</summary>
+    private static readonly HashSet<string> NeedVerbs =
+    [
+        "braucht", "brauche", "brauchen", "brauchte", "benötigt", "wollte", "wollen", "will", "möchte", "need", "needs", "needed",
+    ];
+
+    /// <summary>Refusals before the cue: "declined the extended warranty", "hat den Newsletter abbestellt" comes after and is a dismissal.</summary>
+    private static readonly HashSet<string> Refusals =
+    [
+        "declined", "declines", "declining", "rejected", "rejects", "refused", "refuses", "cancelled", "canceled", "ablehnt",
     ];
 
     private static readonly HashSet<string> Intensifiers =
@@ -122,7 +138,14 @@ public sealed partial class MotiveAnalyzer
     public MotiveAnalysis Analyze(string? text, string? language = null)
     {
         text = StripQuotedReply(text ?? "");
-        var lang = language is "de" or "en" ? language : DetectLanguage(text) ?? "de";
+        if (language is not ("de" or "en") && DetectLanguage(text) is null)
+        {
+            // No sign of either language (a short note, names, jargon): both lexicons are tried, the one that finds more counts.
+            var de = Analyze(text, "de");
+            var en = Analyze(text, "en");
+            return en.Evidence.Count > de.Evidence.Count ? en : de;
+        }
+        var lang = language is "de" or "en" ? language : DetectLanguage(text)!;
         var hits = new List<MotiveCueHit>();
         foreach (var sentence in Sentences(text))
         {
@@ -307,6 +330,7 @@ public sealed partial class MotiveAnalyzer
         {
             for (var i = clauseBegin; i < start; i++)
             {
+                if (Refusals.Contains(tokens[i].Surface) && i >= start - 4) return true;
                 if (!Negators.Contains(tokens[i].Surface)) continue;
                 if (i >= start - 4) return true;
                 if (i + 1 < start && ScopeOpeners.Contains(tokens[i + 1].Surface)) return true;
@@ -323,6 +347,7 @@ public sealed partial class MotiveAnalyzer
             for (var j = Math.Max(end, i - 3); j < i; j++)
             {
                 if (DismissalVerbs.Contains(tokens[j].Surface)) return true;
+                if (NeedVerbs.Contains(tokens[j].Surface) && i >= clauseEnd - 2) return true;
             }
         }
         return false;
