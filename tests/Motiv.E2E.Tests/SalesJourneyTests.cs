@@ -68,18 +68,29 @@ public sealed class SalesJourneyTests(BrowserFixture browser) : IClassFixture<Br
             await Expect(first.GetByTestId("column-weighted")).ToContainTextAsync("1,000.00 EUR");
             await Expect(second.GetByTestId("column-count")).ToHaveTextAsync("0");
 
-            // On a busy machine the drag can start before the new board is wired up; like a person, drag again.
+            // On a busy machine the drag can start before the new board is wired up; like a person, drag again, and
+            // every other time by hand: press, move in steps, release.
             for (var attempt = 1; ; attempt++)
             {
                 // While the board re-renders after the filter, a card can briefly be there twice: take the first with the deal's tag.
-                await first.GetByTestId("deal-card").Filter(new() { HasText = tag }).First.DragToAsync(page.GetByTestId("zone-1"));
+                var card = first.GetByTestId("deal-card").Filter(new() { HasText = tag }).First;
+                var zone = page.GetByTestId("zone-1");
+                if (attempt % 2 == 1) await card.DragToAsync(zone);
+                else if (await zone.BoundingBoxAsync() is { } box)
+                {
+                    await card.HoverAsync();
+                    await page.Mouse.DownAsync();
+                    await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 12 });
+                    await page.Mouse.UpAsync();
+                }
                 try
                 {
                     await Expect(second.GetByTestId("column-count")).ToHaveTextAsync("1", new() { Timeout = 4000 });
                     break;
                 }
-                catch (PlaywrightException) when (attempt < 4)
+                catch (PlaywrightException) when (attempt < 6)
                 {
+                    await page.WaitForTimeoutAsync(500);
                 }
             }
             await Expect(second.GetByTestId("column-sum")).ToContainTextAsync("10,000.00 EUR");
