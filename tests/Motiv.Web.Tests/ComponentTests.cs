@@ -344,6 +344,22 @@ public sealed class ComponentTests(ApiWorld worlds) : IClassFixture<ApiWorld>, I
     }
 
     [Fact]
+    public async Task The_motive_settings_page_names_a_wrong_field_of_a_new_dimension_and_saves_nothing()
+    {
+        UseCulture("en");
+        var w = await RenderAsAsync(w => w.Admin);
+        var page = _ctx.Render<Components.Admin.MotiveSettings>();
+        page.WaitForAssertion(() => Assert.Equal(7, page.FindAll("[data-testid=motive-dimension]").Count));
+        Assert.Contains(page.FindAll("[data-testid=motive-role]"), r => r.GetAttribute("data-role") == "ReadOnly");
+        var before = await w.Factory.FingerprintAsync();
+        page.Find("button[data-testid=add-dimension]").Click();
+        page.WaitForAssertion(() => Assert.Equal(8, page.FindAll("[data-testid=motive-dimension]").Count));
+        page.Find("button[data-testid=motives-save]").Click();
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-input-error"), e => e.TextContent.Contains(Text.Get("Validation.Code"))));
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
+    }
+
+    [Fact]
     public async Task The_consent_panel_shows_the_state_per_channel_and_purpose_the_history_inert_and_names_a_missing_field()
     {
         UseCulture("en");
