@@ -1,0 +1,79 @@
+using Motiv.Core.Analytics;
+
+namespace Motiv.Core.Tests;
+
+public sealed class AssociationRuleTests
+{
+    /// <summary>mlxtend's example of five baskets.</summary>
+    private static readonly IReadOnlyList<IReadOnlySet<string>> Baskets =
+    [
+        new HashSet<string> { "Milk", "Onion", "Nutmeg", "Kidney Beans", "Eggs", "Yogurt" },
+        new HashSet<string> { "Dill", "Onion", "Nutmeg", "Kidney Beans", "Eggs", "Yogurt" },
+        new HashSet<string> { "Milk", "Apple", "Kidney Beans", "Eggs" },
+        new HashSet<string> { "Milk", "Unicorn", "Corn", "Kidney Beans", "Yogurt" },
+        new HashSet<string> { "Corn", "Onion", "Kidney Beans", "Ice cream", "Eggs" },
+    ];
+
+    [Fact]
+    public void Finds_the_frequent_item_sets_of_the_reference_example()
+    {
+        var sets = AssociationRules.FrequentItemSets(Baskets, 0.6);
+        Assert.Equal(11, sets.Count);
+        Assert.Equal(1.0, sets[new ItemSet<string>(["Kidney Beans"])]);
+        Assert.Equal(0.6, sets[new ItemSet<string>(["Eggs", "Kidney Beans", "Onion"])], 12);
+    }
+
+    [Fact]
+    public void Gives_exactly_the_nine_rules_of_the_reference_example_with_their_measures()
+    {
+        var rules = AssociationRules.Rules(Baskets, 0.6, 0.8);
+        Assert.Equal(9, rules.Count);
+        var onionEggs = Assert.Single(rules, r => r.Antecedent.SequenceEqual(["Onion"]) && r.Consequent.SequenceEqual(["Eggs"]));
+        Assert.Equal(1.0, onionEggs.Confidence, 12);
+        Assert.Equal(1.25, onionEggs.Lift, 12);
+        Assert.Equal(0.6 - 0.6 * 0.8, onionEggs.Leverage, 12);
+        Assert.Null(onionEggs.Conviction);
+        var eggsBeans = Assert.Single(rules, r => r.Antecedent.SequenceEqual(["Eggs"]) && r.Consequent.SequenceEqual(["Kidney Beans"]));
+        Assert.Equal(1.0, eggsBeans.Confidence, 12);
+        Assert.Equal(1.0, eggsBeans.Lift, 12);
+        Assert.DoesNotContain(rules, r => r.Antecedent.SequenceEqual(["Eggs"]) && r.Consequent.SequenceEqual(["Onion"])); // 0.75 < 0.8
+    }
+
+    [Fact]
+    public void Conviction_is_finite_below_full_confidence()
+    {
+        var rule = AssociationRules.Rules(Baskets, 0.6, 0.7).Single(r => r.Antecedent.SequenceEqual(["Eggs"]) && r.Consequent.SequenceEqual(["Onion"]));
+        Assert.Equal(0.75, rule.Confidence, 12);
+        Assert.Equal((1 - 0.6) / (1 - 0.75), rule.Conviction!.Value, 12);
+    }
+}
+
+public sealed class RfmTests
+{
+    private static CustomerHistory Customer(int lastDaysAgo, int purchases, decimal total) =>
+        new(Guid.CreateVersion7(), purchases - 1, 0, 0, 0, default, new DateOnly(2026, 11, 27).AddDays(-lastDaysAgo), total);
+
+    [Fact]
+    public void Quintiles_give_ties_the_better_score_regardless_of_order()
+    {
+        Assert.Equal([5, 5, 4, 4, 3, 3, 2, 2, 1, 1], Rfm.Quintiles([10m, 9m, 8m, 7m, 6m, 5m, 4m, 3m, 2m, 1m]));
+        Assert.Equal([5, 5, 5, 2, 1], Rfm.Quintiles([7m, 7m, 7m, 3m, 1m]));
+        Assert.Equal([1, 5, 5, 2, 5], Rfm.Quintiles([1m, 7m, 7m, 3m, 7m]));
+    }
+
+    [Fact]
+    public void Scores_and_segments_follow_the_documented_rules()
+    {
+        var champion = Customer(1, 20, 5000m);
+        var lost = Customer(400, 1, 30m);
+        var atRisk = Customer(300, 12, 900m);
+        var fresh = Customer(2, 1, 40m);
+        var others = Enumerable.Range(0, 6).Select(i => Customer(60 + i * 20, 3 + i % 3, 200m + i * 50)).ToList();
+        var scores = Rfm.Score([champion, lost, atRisk, fresh, .. others], new DateOnly(2026, 11, 27)).ToDictionary(s => s.CustomerId);
+        Assert.Equal((5, 5, 5, RfmSegment.Champions), (scores[champion.CustomerId].R, scores[champion.CustomerId].F, scores[champion.CustomerId].M, scores[champion.CustomerId].Segment));
+        Assert.Equal(RfmSegment.Lost, scores[lost.CustomerId].Segment);
+        Assert.Equal(RfmSegment.CannotLoseThem, scores[atRisk.CustomerId].Segment);
+        Assert.Equal(RfmSegment.NewCustomers, scores[fresh.CustomerId].Segment);
+        Assert.Equal(400, scores[lost.CustomerId].RecencyDays);
+    }
+}
