@@ -64,6 +64,7 @@ public static class ApiEndpoints
         api.MapSalesApi();
         api.MapCommunicationApi();
         api.MapEmpathyApi();
+        api.MapInsightsApi();
 
         var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));
