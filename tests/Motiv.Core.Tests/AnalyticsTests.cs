@@ -77,3 +77,25 @@ public sealed class RfmTests
         Assert.Equal(400, scores[lost.CustomerId].RecencyDays);
     }
 }
+
+public sealed class CohortTests
+{
+    [Fact]
+    public void Retention_is_the_share_of_each_first_purchase_month_buying_again_k_months_later()
+    {
+        Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7(), d = Guid.CreateVersion7();
+        var purchases = new[]
+        {
+            new Purchase(a, new DateOnly(2026, 1, 5), 1), new Purchase(a, new DateOnly(2026, 2, 5), 1), new Purchase(a, new DateOnly(2026, 2, 20), 1),
+            new Purchase(b, new DateOnly(2026, 1, 31), 1), new Purchase(b, new DateOnly(2026, 3, 1), 1),
+            new Purchase(c, new DateOnly(2026, 2, 10), 1), new Purchase(c, new DateOnly(2026, 3, 10), 1),
+            new Purchase(d, new DateOnly(2026, 4, 1), 1),
+        };
+        var cohorts = Cohorts.Retention(purchases, new DateOnly(2026, 3, 31));
+        Assert.Equal(2, cohorts.Count);
+        Assert.Equal((new DateOnly(2026, 1, 1), 2), (cohorts[0].Month, cohorts[0].Size));
+        Assert.Equal([1.0, 0.5, 0.5], cohorts[0].Retention);
+        Assert.Equal((new DateOnly(2026, 2, 1), 1), (cohorts[1].Month, cohorts[1].Size));
+        Assert.Equal([1.0, 1.0], cohorts[1].Retention);
+    }
+}

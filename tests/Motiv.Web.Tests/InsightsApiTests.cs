@@ -72,6 +72,10 @@ public sealed class InsightsApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal($"Support {tag}", rule.GetProperty("antecedent")[0].GetString());
         Assert.Equal(1.0, rule.GetProperty("confidence").GetDouble());
 
+        var cohorts = (await OkJsonAsync(await client.GetAsync($"/api/v1/insights/cohorts?{query}"))).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(40, cohorts.Sum(c => c.GetProperty("size").GetInt32()));
+        Assert.All(cohorts, c => Assert.Equal(1.0, c.GetProperty("retention")[0].GetDouble()));
+
         // Another team sees none of these customers; bad parameters are named.
         var other = await w.Client(w.SalesB).GetAsync($"/api/v1/insights/clv/model?{query}");
         Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);

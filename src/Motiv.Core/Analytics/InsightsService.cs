@@ -82,6 +82,16 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
                 .Select(s => new RfmCustomerDto(s.CustomerId, names.GetValueOrDefault(s.CustomerId, ""), s.RecencyDays, s.Frequency, s.Monetary, s.R, s.F, s.M, s.Segment))]);
     }
 
+    /// <summary>Retention by month of first order (customers = organisations).</summary>
+    public async Task<IReadOnlyList<Cohort>> CohortsAsync(InsightQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
+        var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
+        var rows = await Orders(db, query, asOf).Select(o => new { o.OrganizationId, o.OrderDate, o.BaseNet }).ToListAsync(ct);
+        return Cohorts.Retention(rows.Select(r => new Purchase(r.OrganizationId, r.OrderDate, r.BaseNet)), asOf);
+    }
+
     /// <summary>Rules between products (or categories) bought in the same order.</summary>
     public async Task<IReadOnlyList<RuleDto>> RulesAsync(InsightQuery query, double? minSupport, double? minConfidence, string? level, CancellationToken ct = default)
     {

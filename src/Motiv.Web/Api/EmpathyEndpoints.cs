@@ -62,6 +62,8 @@ public static class InsightEndpoints
             TypedResults.Ok(new { items = await s.CustomersAsync(q, horizon, discountRate, byChurnRisk: false, ct) }));
         insights.MapGet("/churn", async ([AsParameters] Core.Analytics.InsightQuery q, Core.Analytics.InsightsService s, CancellationToken ct) =>
             TypedResults.Ok(new { items = await s.CustomersAsync(q, null, null, byChurnRisk: true, ct) }));
+        insights.MapGet("/cohorts", async ([AsParameters] Core.Analytics.InsightQuery q, Core.Analytics.InsightsService s, CancellationToken ct) =>
+            TypedResults.Ok(new { items = await s.CohortsAsync(q, ct) }));
         insights.MapGet("/rfm", async ([AsParameters] Core.Analytics.InsightQuery q, Core.Analytics.InsightsService s, CancellationToken ct) => TypedResults.Ok(await s.RfmAsync(q, ct)));
         insights.MapGet("/association-rules", async ([AsParameters] Core.Analytics.InsightQuery q, double? minSupport, double? minConfidence, string? level,
             Core.Analytics.InsightsService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.RulesAsync(q, minSupport, minConfidence, level, ct) }));
