@@ -76,6 +76,17 @@ public sealed class InsightsApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(40, cohorts.Sum(c => c.GetProperty("size").GetInt32()));
         Assert.All(cohorts, c => Assert.Equal(1.0, c.GetProperty("retention")[0].GetDouble()));
 
+        // A contact of a customer who only buys maintenance is offered support, with the rule behind it.
+        var org = await (await client.GetAsync($"/api/v1/organizations?q=Kunde%2000%20{tag}")).ReadJsonAsync();
+        var orgId = org.GetProperty("items")[0].GetProperty("id").GetGuid();
+        var person = await OkJsonAsync(await client.PostAsync("/api/v1/people", Json(new
+        {
+            firstName = "Paula", lastName = "Produkt", employments = new[] { new { organizationId = orgId, isPrimary = true } }, visibility = "team", teamId = w.TeamA,
+        })), HttpStatusCode.Created);
+        var suggestions = (await OkJsonAsync(await client.GetAsync($"/api/v1/people/{person.GetProperty("id").GetGuid()}/product-suggestions"))).GetProperty("items");
+        var support = Assert.Single(suggestions.EnumerateArray(), x => x.GetProperty("name").GetString() == $"Support {tag}");
+        Assert.Contains($"Maintenance {tag}", support.GetProperty("reason").GetString());
+
         // Another team sees none of these customers; bad parameters are named.
         var other = await w.Client(w.SalesB).GetAsync($"/api/v1/insights/clv/model?{query}");
         Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);

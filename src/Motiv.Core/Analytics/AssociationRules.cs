@@ -12,14 +12,14 @@ public sealed record AssociationRule<T>(IReadOnlyList<T> Antecedent, IReadOnlyLi
 /// </summary>
 public static class AssociationRules
 {
-    public static Dictionary<ItemSet<T>, double> FrequentItemSets<T>(IReadOnlyList<IReadOnlySet<T>> baskets, double minSupport) where T : IComparable<T>
+    public static Dictionary<ItemSet<T>, double> FrequentItemSets<T>(IReadOnlyList<IReadOnlySet<T>> baskets, double minSupport, int maxSize = int.MaxValue) where T : IComparable<T>
     {
         if (minSupport is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(minSupport));
         var result = new Dictionary<ItemSet<T>, double>();
         if (baskets.Count == 0) return result;
         var minCount = minSupport * baskets.Count - 1e-9;
         var level = baskets.SelectMany(b => b).Distinct().Select(i => new ItemSet<T>([i])).ToList();
-        while (level.Count > 0)
+        while (level.Count > 0 && level[0].Items.Count <= maxSize)
         {
             var counts = level.ToDictionary(s => s, s => baskets.Count(b => s.Items.All(b.Contains)));
             var frequent = counts.Where(c => c.Value >= minCount).Select(c => c.Key).ToList();
@@ -37,10 +37,11 @@ public static class AssociationRules
         return result;
     }
 
-    public static List<AssociationRule<T>> Rules<T>(IReadOnlyList<IReadOnlySet<T>> baskets, double minSupport, double minConfidence) where T : IComparable<T>
+    public static List<AssociationRule<T>> Rules<T>(IReadOnlyList<IReadOnlySet<T>> baskets, double minSupport, double minConfidence, int maxSize = int.MaxValue)
+        where T : IComparable<T>
     {
         if (minConfidence is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(minConfidence));
-        var sets = FrequentItemSets(baskets, minSupport);
+        var sets = FrequentItemSets(baskets, minSupport, maxSize);
         var rules = new List<AssociationRule<T>>();
         foreach (var (set, support) in sets.Where(s => s.Key.Items.Count > 1))
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Motiv.Core.Access;
+using Motiv.Core.Analytics;
 using Motiv.Core.Activities;
 using Motiv.Core.Common;
 using Motiv.Core.Communication;
@@ -46,10 +47,10 @@ public interface IProductSuggestions
 }
 
 /// <summary>
-/// From order history: products bought by the customers who bought what this customer bought (share of those
-/// customers), else the share of all customers who bought it. Only active products the customer (the person or their
-/// primary employer) never ordered. Reads each customer's distinct products once per request; the association rules
-/// of the analytics replace it at scale.
+/// From order history: association rules between products bought in the same order (pairs, at least three orders,
+/// confidence ≥ 0.1; see docs/analytics.md) suggest, for what the customer (the person or their primary employer)
+/// bought, the products they have not bought yet, best confidence × lift first, each with its rule. Without a rule that
+/// applies, the products most customers bought. Only active products.
 /// </summary>
 public sealed class CatalogueSuggestions : IProductSuggestions
 {
@@ -57,32 +58,37 @@ public sealed class CatalogueSuggestions : IProductSuggestions
     {
         var employers = await db.Employments.AsNoTracking().Where(e => personIds.Contains(e.PersonId) && e.IsPrimary).ToDictionaryAsync(e => e.PersonId, e => e.OrganizationId, ct);
         var orders = db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
-        var ownedByPerson = (await orders.Where(o => o.PersonId != null && personIds.Contains(o.PersonId.Value)).SelectMany(o => o.Lines, (o, l) => new { o.PersonId, l.ProductId })
-            .Where(x => x.ProductId != null).Distinct().ToListAsync(ct)).ToLookup(x => x.PersonId!.Value, x => x.ProductId!.Value);
-        var bought = (await orders.SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct))
-            .GroupBy(x => x.OrganizationId).ToDictionary(g => g.Key, g => g.Select(x => x.ProductId!.Value).ToHashSet());
-        var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags }).ToListAsync(ct);
+        var lines = await orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, o.PersonId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
+        var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags })
+            .ToDictionaryAsync(p => p.Id, ct);
+        string Name(Guid id) => products.TryGetValue(id, out var p) ? (Text.IsGerman ? p.NameDe : p.NameEn) : "";
+        IReadOnlyList<IReadOnlySet<Guid>> baskets = [.. lines.GroupBy(l => l.Id).Select(g => (IReadOnlySet<Guid>)g.Select(l => l.ProductId!.Value).ToHashSet())];
+        var rules = baskets.Count == 0 ? [] : AssociationRules.Rules(baskets, Math.Min(1, 3.0 / baskets.Count), 0.1, maxSize: 2)
+            .Where(r => products.ContainsKey(r.Consequent[0])).ToList();
+        var customers = lines.Select(l => l.OrganizationId).Distinct().Count();
+        var popular = lines.GroupBy(l => l.ProductId!.Value).Where(g => products.ContainsKey(g.Key))
+            .Select(g => (Product: g.Key, Share: customers == 0 ? 0 : (double)g.Select(l => l.OrganizationId).Distinct().Count() / customers))
+            .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
         var result = new Dictionary<Guid, IReadOnlyList<ProductSuggestion>>();
         foreach (var personId in personIds)
         {
             var org = employers.TryGetValue(personId, out var o) ? o : (Guid?)null;
-            var owned = ownedByPerson[personId].Concat(org is { } g && bought.TryGetValue(g, out var mine) ? mine : []).ToHashSet();
-            var peers = owned.Count == 0 ? [] : bought.Where(b => b.Key != org && b.Value.Overlaps(owned)).Select(b => b.Value).ToList();
-            var basis = peers.Count > 0 ? peers : [.. bought.Where(b => b.Key != org).Select(b => b.Value)];
-            if (basis.Count == 0)
-            {
-                result[personId] = [];
-                continue;
-            }
-            result[personId] = [.. products.Where(p => !owned.Contains(p.Id)).Select(p => (Product: p, Customers: basis.Count(b => b.Contains(p.Id)))).Where(x => x.Customers > 0)
-                .OrderByDescending(x => x.Customers).ThenBy(x => x.Product.Id).Take(max).Select(x =>
-                {
-                    var share = (double)x.Customers / basis.Count;
-                    var reason = peers.Count > 0 ? Text.Get("Nba.Why.Peers", (int)Math.Round(share * 100)) : Text.Get("Nba.Why.Popular", (int)Math.Round(share * 100));
-                    return new ProductSuggestion(x.Product.Id, Text.IsGerman ? x.Product.NameDe : x.Product.NameEn, Math.Clamp(share, 0.05, 0.9), reason, MotiveTags(x.Product.Tags));
-                })];
+            var owned = lines.Where(l => l.PersonId == personId || l.OrganizationId == org).Select(l => l.ProductId!.Value).ToHashSet();
+            var byRule = rules.Where(r => !owned.Contains(r.Consequent[0]) && r.Antecedent.All(owned.Contains))
+                .GroupBy(r => r.Consequent[0]).Select(g => g.OrderByDescending(r => r.Confidence * r.Lift).First())
+                .OrderByDescending(r => r.Confidence * r.Lift).ThenBy(r => r.Consequent[0]).Take(max)
+                .Select(r => Suggestion(r.Consequent[0], r.Confidence, Text.Get("Nba.Why.Rule", string.Join(", ", r.Antecedent.Select(Name)),
+                    (int)Math.Round(r.Confidence * 100), r.Lift.ToString("0.0", System.Globalization.CultureInfo.CurrentCulture)))).ToList();
+            var fill = owned.Count == 0 || byRule.Count == 0
+                ? popular.Where(p => !owned.Contains(p.Product) && byRule.All(b => b.ProductId != p.Product)).Take(max - byRule.Count)
+                    .Select(p => Suggestion(p.Product, p.Share, Text.Get("Nba.Why.Popular", (int)Math.Round(p.Share * 100))))
+                : [];
+            result[personId] = [.. byRule, .. fill];
         }
         return result;
+
+        ProductSuggestion Suggestion(Guid id, double confidence, string reason) =>
+            new(id, Name(id), Math.Clamp(confidence, 0.05, 0.9), reason, MotiveTags(products[id].Tags));
     }
 
     /// <summary>Product tags of the form "motive:security" say which motives a product speaks to.</summary>
@@ -166,6 +172,14 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         db.ActionFeedback.Add(new ActionFeedback { UserId = db.Scope.UserId, PersonId = personId, Kind = parts[0], ActionKey = actionId, Accepted = accepted, TaskId = taskId, At = now });
         await db.SaveChangesAsync(ct);
         return new ActionFeedbackResult(actionId, accepted, taskId);
+    }
+
+    /// <summary>Products to offer the person (or their primary employer) that they have not bought yet, each with the rule behind it.</summary>
+    public async Task<IReadOnlyList<ProductSuggestion>> ProductSuggestionsAsync(Guid personId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
+        return (await products.SuggestAsync(db, [personId], 5, ct))[personId];
     }
 
     /// <summary>For the mail composer: the person's known motives with arguments, and the templates that fit them best.</summary>

@@ -31,6 +31,8 @@ public static class EmpathyEndpoints
         person.MapDelete("/motives/objection", async (Guid id, MotiveService s, CancellationToken ct) => TypedResults.Ok(await s.LiftObjectionAsync(id, ct)));
         person.MapPost("/motives/self-assessment", async (Guid id, MotiveService s, IOptions<Core.Communication.LinkOptions> links, CancellationToken ct) =>
             TypedResults.Ok(await s.CreateSelfAssessmentLinkAsync(id, links.Value.PublicUrl, ct)));
+        person.MapGet("/product-suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ProductSuggestionsAsync(id, ct) }))
+            .WithTags("insights");
         person.MapGet("/motives/suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(await s.MailSuggestionAsync(id, ct)));
         person.MapGet("/next-best-actions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ForPersonAsync(id, ct) }))
             .WithTags("next-best-actions");
