@@ -54,26 +54,29 @@ public interface IProductSuggestions
 /// </summary>
 public sealed class CatalogueSuggestions : IProductSuggestions
 {
+    /// <summary>The rules and the popularity of the order history as of its count and last change; rebuilt when either moves.</summary>
+    private sealed record Model((int Count, DateTimeOffset? Last) Stamp, List<AssociationRule<Guid>> Rules, List<(Guid Product, double Share)> Popular);
+
+    private Model? model;
+
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct)
     {
         var employers = await db.Employments.AsNoTracking().Where(e => personIds.Contains(e.PersonId) && e.IsPrimary).ToDictionaryAsync(e => e.PersonId, e => e.OrganizationId, ct);
         var orders = db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
-        var lines = await orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, o.PersonId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
         var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags })
             .ToDictionaryAsync(p => p.Id, ct);
         string Name(Guid id) => products.TryGetValue(id, out var p) ? (Text.IsGerman ? p.NameDe : p.NameEn) : "";
-        IReadOnlyList<IReadOnlySet<Guid>> baskets = [.. lines.GroupBy(l => l.Id).Select(g => (IReadOnlySet<Guid>)g.Select(l => l.ProductId!.Value).ToHashSet())];
-        var rules = baskets.Count == 0 ? [] : AssociationRules.Rules(baskets, Math.Min(1, 3.0 / baskets.Count), 0.1, maxSize: 2)
-            .Where(r => products.ContainsKey(r.Consequent[0])).ToList();
-        var customers = lines.Select(l => l.OrganizationId).Distinct().Count();
-        var popular = lines.GroupBy(l => l.ProductId!.Value).Where(g => products.ContainsKey(g.Key))
-            .Select(g => (Product: g.Key, Share: customers == 0 ? 0 : (double)g.Select(l => l.OrganizationId).Distinct().Count() / customers))
-            .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
+        var current = await ModelAsync(orders, ct);
+        var rules = current.Rules.Where(r => products.ContainsKey(r.Consequent[0])).ToList();
+        var popular = current.Popular.Where(p => products.ContainsKey(p.Product)).ToList();
+        var orgs = employers.Values.Distinct().ToList();
+        var ownedLines = await orders.Where(o => (o.PersonId != null && personIds.Contains(o.PersonId.Value)) || orgs.Contains(o.OrganizationId))
+            .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, o.PersonId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
         var result = new Dictionary<Guid, IReadOnlyList<ProductSuggestion>>();
         foreach (var personId in personIds)
         {
             var org = employers.TryGetValue(personId, out var o) ? o : (Guid?)null;
-            var owned = lines.Where(l => l.PersonId == personId || l.OrganizationId == org).Select(l => l.ProductId!.Value).ToHashSet();
+            var owned = ownedLines.Where(l => l.PersonId == personId || l.OrganizationId == org).Select(l => l.ProductId!.Value).ToHashSet();
             var byRule = rules.Where(r => !owned.Contains(r.Consequent[0]) && r.Antecedent.All(owned.Contains))
                 .GroupBy(r => r.Consequent[0]).Select(g => g.OrderByDescending(r => r.Confidence * r.Lift).First())
                 .OrderByDescending(r => r.Confidence * r.Lift).ThenBy(r => r.Consequent[0]).Take(max)
@@ -89,6 +92,23 @@ public sealed class CatalogueSuggestions : IProductSuggestions
 
         ProductSuggestion Suggestion(Guid id, double confidence, string reason) =>
             new(id, Name(id), Math.Clamp(confidence, 0.05, 0.9), reason, MotiveTags(products[id].Tags));
+    }
+
+    private async Task<Model> ModelAsync(IQueryable<Order> orders, CancellationToken ct)
+    {
+        var stamp = await orders.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Last = g.Max(o => (DateTimeOffset?)o.UpdatedAt) }).FirstOrDefaultAsync(ct);
+        var key = (stamp?.Count ?? 0, stamp?.Last);
+        if (Volatile.Read(ref model) is { } cached && cached.Stamp == key) return cached;
+        var lines = await orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
+        IReadOnlyList<IReadOnlySet<Guid>> baskets = [.. lines.GroupBy(l => l.Id).Select(g => (IReadOnlySet<Guid>)g.Select(l => l.ProductId!.Value).ToHashSet())];
+        var rules = baskets.Count == 0 ? [] : AssociationRules.Rules(baskets, Math.Min(1, 3.0 / baskets.Count), 0.1, maxSize: 2);
+        var customers = lines.Select(l => l.OrganizationId).Distinct().Count();
+        var popular = lines.GroupBy(l => l.ProductId!.Value)
+            .Select(g => (Product: g.Key, Share: customers == 0 ? 0 : (double)g.Select(l => l.OrganizationId).Distinct().Count() / customers))
+            .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
+        var built = new Model(key, rules, popular);
+        Volatile.Write(ref model, built);
+        return built;
     }
 
     /// <summary>Product tags of the form "motive:security" say which motives a product speaks to.</summary>
