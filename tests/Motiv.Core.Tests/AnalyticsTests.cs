@@ -99,3 +99,23 @@ public sealed class CohortTests
         Assert.Equal([1.0, 1.0], cohorts[1].Retention);
     }
 }
+
+public sealed class CsvExportTests
+{
+    [Theory]
+    [InlineData("=SUM(A1:A9)", "'=SUM(A1:A9)")]
+    [InlineData("+49 30 123", "'+49 30 123")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@cmd", "'@cmd")]
+    [InlineData("\tTab", "'\tTab")]
+    [InlineData("Müller, Anna", "\"Müller, Anna\"")]
+    [InlineData("Sie sagte \"ja\"", "\"Sie sagte \"\"ja\"\"\"")]
+    [InlineData("=1,2", "\"'=1,2\"")]
+    [InlineData("plain", "plain")]
+    [InlineData(null, "")]
+    public void Cells_a_spreadsheet_would_run_are_neutralised_and_fields_are_quoted(string? value, string expected) =>
+        Assert.Equal(expected, ExportService.Csv(value));
+
+    [Fact]
+    public void The_raw_export_keeps_values_as_they_are() => Assert.Equal("=SUM(A1)", ExportService.Csv("=SUM(A1)", raw: true));
+}

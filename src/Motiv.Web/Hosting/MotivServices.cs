@@ -80,6 +80,7 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Empathy.NextBestActionService>();
         services.AddScoped<Motiv.Core.Empathy.PersonExportService>();
         services.AddScoped<Motiv.Core.Analytics.InsightsService>();
+        services.AddScoped<Motiv.Core.Analytics.ExportService>();
         services.AddSingleton<Motiv.Core.Empathy.IProductSuggestions, Motiv.Core.Empathy.CatalogueSuggestions>();
         services.AddFormRateLimit(config);
         services.Configure<Motiv.Core.Communication.LinkOptions>(config.GetSection("Motiv"));

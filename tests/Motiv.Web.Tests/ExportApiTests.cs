@@ -1,0 +1,39 @@
+using static Motiv.Web.Tests.Api;
+
+namespace Motiv.Web.Tests;
+
+/// <summary>CSV export of lists: streamed, obeying access control and filters, safe against formula injection; both databases.</summary>
+public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
+{
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Exports_what_the_list_shows_neutralises_formulas_and_keeps_raw_for_administrators(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var tag = "export-" + Guid.CreateVersion7().ToString("N")[^6..];
+        var client = w.Client(w.SalesA);
+        await OkJsonAsync(await client.PostAsync("/api/v1/people", Json(new { firstName = "=HYPERLINK(\"http://evil\")", lastName = "Formel", tags = new[] { tag }, visibility = "private" })), HttpStatusCode.Created);
+        for (var i = 0; i < 205; i++)
+            await OkJsonAsync(await client.PostAsync("/api/v1/people", Json(new { firstName = "Eva", lastName = $"Export {i:D3}", tags = new[] { tag }, visibility = "private" })), HttpStatusCode.Created);
+
+        var response = await client.PostAsync("/api/v1/exports", Json(new { entity = "people", filters = new Dictionary<string, string> { ["tag"] = tag } }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("attachment", response.Content.Headers.ContentDisposition!.ToString());
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,firstName,lastName,academicTitle,email,phone,city,country,tags,updatedAt", lines[0]);
+        Assert.Equal(207, lines.Length); // header + 206 rows over two pages
+        Assert.Contains(lines, l => l.Contains("\"'=HYPERLINK(\"\"http://evil\"\")\"", StringComparison.Ordinal));
+
+        // Someone else sees none of these private people; the raw export is for administrators.
+        var other = await (await w.Client(w.SalesB).PostAsync("/api/v1/exports", Json(new { entity = "people", filters = new Dictionary<string, string> { ["tag"] = tag } }))).Content.ReadAsStringAsync();
+        Assert.Single(other.TrimStart('\uFEFF').Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/api/v1/exports", Json(new { entity = "people", raw = true }))).StatusCode);
+        var raw = await (await w.Client(w.Admin).PostAsync("/api/v1/exports", Json(new { entity = "people", raw = true, filters = new Dictionary<string, string> { ["tag"] = tag } }))).Content.ReadAsStringAsync();
+        Assert.Contains("\"=HYPERLINK(\"\"http://evil\"\")\"", raw);
+
+        var bad = await client.PostAsync("/api/v1/exports", Json(new { entity = "invoices", filters = new Dictionary<string, string> { ["salary"] = "1" } }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("entity", out _));
+    }
+}
