@@ -35,45 +35,34 @@ public sealed class ExportService(PersonService people, OrganizationService orga
     public async Task WriteCsvAsync(string entity, Dictionary<string, string> filters, bool raw, Stream output, CancellationToken ct = default)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        string Cell(string? value) => Csv(value, raw);
+        static string At(DateTimeOffset d) => d.ToString("O", CultureInfo.InvariantCulture);
         if (entity == "people")
         {
-            await writer.WriteLineAsync(string.Join(',', new[] { "id", "firstName", "lastName", "academicTitle", "email", "phone", "city", "country", "tags", "updatedAt" }));
-            string? cursor = null;
-            do
-            {
-                var query = PersonQuery.FromFilters(filters);
-                query.Cursor = cursor;
-                query.Limit = Paging.MaxLimit;
-                var page = await people.ListAsync(query, ct);
-                foreach (var p in page.Items)
-                {
-                    await writer.WriteLineAsync(string.Join(',', Cell(p.Id.ToString()), Cell(p.FirstName), Cell(p.LastName), Cell(p.AcademicTitle), Cell(p.PrimaryEmail),
-                        Cell(p.PrimaryPhone), Cell(p.City), Cell(p.Country), Cell(string.Join(' ', p.Tags)), Cell(p.UpdatedAt.ToString("O", CultureInfo.InvariantCulture))));
-                }
-                cursor = page.NextCursor;
-                await writer.FlushAsync(ct);
-            }
-            while (cursor is not null);
-            return;
+            await WriteAsync(writer, raw, ["id", "firstName", "lastName", "academicTitle", "email", "phone", "city", "country", "tags", "updatedAt"],
+                cursor => people.ListAsync(PersonQuery.FromFilters(filters) with { Cursor = cursor, Limit = Paging.MaxLimit }, ct),
+                p => [p.Id.ToString(), p.FirstName, p.LastName, p.AcademicTitle, p.PrimaryEmail, p.PrimaryPhone, p.City, p.Country, string.Join(' ', p.Tags), At(p.UpdatedAt)], ct);
         }
-        await writer.WriteLineAsync(string.Join(',', new[] { "id", "name", "industry", "email", "phone", "city", "country", "tags", "updatedAt" }));
-        string? next = null;
+        else
+        {
+            await WriteAsync(writer, raw, ["id", "name", "industry", "email", "phone", "city", "country", "tags", "updatedAt"],
+                cursor => organizations.ListAsync(OrganizationQuery.FromFilters(filters) with { Cursor = cursor, Limit = Paging.MaxLimit }, ct),
+                o => [o.Id.ToString(), o.Name, o.Industry, o.PrimaryEmail, o.PrimaryPhone, o.City, o.Country, string.Join(' ', o.Tags), At(o.UpdatedAt)], ct);
+        }
+    }
+
+    /// <summary>The header, then every page of the list until it has no next page; flushed per page, so memory stays flat.</summary>
+    private static async Task WriteAsync<T>(StreamWriter writer, bool raw, string[] header, Func<string?, Task<Page<T>>> page, Func<T, string?[]> row, CancellationToken ct)
+    {
+        await writer.WriteLineAsync(string.Join(',', header));
+        string? cursor = null;
         do
         {
-            var query = OrganizationQuery.FromFilters(filters);
-            query.Cursor = next;
-            query.Limit = Paging.MaxLimit;
-            var page = await organizations.ListAsync(query, ct);
-            foreach (var o in page.Items)
-            {
-                await writer.WriteLineAsync(string.Join(',', Cell(o.Id.ToString()), Cell(o.Name), Cell(o.Industry), Cell(o.PrimaryEmail), Cell(o.PrimaryPhone), Cell(o.City),
-                    Cell(o.Country), Cell(string.Join(' ', o.Tags)), Cell(o.UpdatedAt.ToString("O", CultureInfo.InvariantCulture))));
-            }
-            next = page.NextCursor;
+            var current = await page(cursor);
+            foreach (var item in current.Items) await writer.WriteLineAsync(string.Join(',', row(item).Select(v => Csv(v, raw))));
             await writer.FlushAsync(ct);
+            cursor = current.NextCursor;
         }
-        while (next is not null);
+        while (cursor is not null);
     }
 
     /// <summary>One CSV field (RFC 4180 quoting); a value a spreadsheet would take for a formula gets a leading apostrophe unless raw.</summary>
