@@ -119,3 +119,27 @@ public sealed class CsvExportTests
     [Fact]
     public void The_raw_export_keeps_values_as_they_are() => Assert.Equal("=SUM(A1)", ExportService.Csv("=SUM(A1)", raw: true));
 }
+
+public sealed class VCardTests
+{
+    [Fact]
+    public void Writes_a_vcard_4_with_escaped_values_and_folded_lines()
+    {
+        var note = "Kennt uns seit der Messe; mag kurze Mails, keine Anrufe vor 10 Uhr.\nZweite Zeile mit Umlauten äöü und einem Emoji 😀 " + new string('x', 60);
+        var person = new Customers.PersonDto(Guid.CreateVersion7(), Customers.Salutation.Ms, "Dr.", "Anna", "Müller, Schmidt", "Dr. Anna Müller, Schmidt",
+            [new Customers.EmailAddress("anna@kunde.example")], [new Customers.PhoneNumber("+4930123456", Customers.PhoneType.Mobile)],
+            [new Customers.PostalAddress("Hafenstraße 1", "20457", "Hamburg", "DE")], new DateOnly(1980, 2, 29), "de", null,
+            [new Customers.EmploymentDto(Guid.CreateVersion7(), "Kunde; GmbH", "Einkauf", null, true, null, null)], ["vip"], null, note,
+            Guid.Empty, null, Common.Visibility.Everyone, DateTimeOffset.UnixEpoch, Guid.Empty, DateTimeOffset.UnixEpoch, Guid.Empty, 1, new Dictionary<string, object?>());
+        var card = VCard.Write(person);
+        Assert.StartsWith("BEGIN:VCARD\r\nVERSION:4.0\r\n", card);
+        Assert.Contains("N:Müller\\, Schmidt;Anna;;Dr.;\r\n", card);
+        Assert.Contains("ORG:Kunde\\; GmbH\r\n", card);
+        Assert.Contains("TEL;VALUE=uri;TYPE=cell:tel:+4930123456\r\n", card);
+        Assert.Contains("BDAY:19800229\r\n", card);
+        Assert.All(card.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
+        var unfolded = card.Replace("\r\n ", "", StringComparison.Ordinal);
+        Assert.Contains("NOTE:Kennt uns seit der Messe\\; mag kurze Mails\\, keine Anrufe vor 10 Uhr.\\nZweite Zeile mit Umlauten äöü und einem Emoji 😀 ", unfolded);
+        Assert.EndsWith("END:VCARD\r\n", card);
+    }
+}

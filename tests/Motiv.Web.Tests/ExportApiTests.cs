@@ -36,4 +36,21 @@ public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("entity", out _));
     }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task A_person_comes_as_a_vcard_for_those_who_may_read_them(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var id = (await OkJsonAsync(await client.PostAsync("/api/v1/people", Json(new
+        {
+            firstName = "Vera", lastName = "Visitenkarte", emails = new[] { new { address = "vera@kunde.example" } }, visibility = "private",
+        })), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var response = await client.GetAsync($"/api/v1/people/{id}/vcard");
+        Assert.Equal("text/vcard", response.Content.Headers.ContentType!.MediaType);
+        var card = await response.Content.ReadAsStringAsync();
+        Assert.Contains("FN:Vera Visitenkarte\r\n", card);
+        Assert.Contains("EMAIL;TYPE=work:vera@kunde.example\r\n", card);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Client(w.SalesB).GetAsync($"/api/v1/people/{id}/vcard")).StatusCode);
+    }
 }

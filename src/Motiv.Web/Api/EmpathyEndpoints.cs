@@ -31,6 +31,11 @@ public static class EmpathyEndpoints
         person.MapDelete("/motives/objection", async (Guid id, MotiveService s, CancellationToken ct) => TypedResults.Ok(await s.LiftObjectionAsync(id, ct)));
         person.MapPost("/motives/self-assessment", async (Guid id, MotiveService s, IOptions<Core.Communication.LinkOptions> links, CancellationToken ct) =>
             TypedResults.Ok(await s.CreateSelfAssessmentLinkAsync(id, links.Value.PublicUrl, ct)));
+        person.MapGet("/vcard", async (Guid id, PersonService s, CancellationToken ct) =>
+        {
+            var p = await s.GetAsync(id, ct);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(Core.Analytics.VCard.Write(p)), "text/vcard; charset=utf-8", $"{p.LastName}-{p.FirstName}.vcf".Replace(' ', '-'));
+        }).WithTags("people");
         person.MapGet("/product-suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ProductSuggestionsAsync(id, ct) }))
             .WithTags("insights");
         person.MapGet("/motives/suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(await s.MailSuggestionAsync(id, ct)));
