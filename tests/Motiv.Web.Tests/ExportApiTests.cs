@@ -27,7 +27,9 @@ public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         // Someone else sees none of these private people; the raw export is for administrators.
         var other = await (await w.Client(w.SalesB).PostAsync("/api/v1/exports", Json(new { entity = "people", filters = new Dictionary<string, string> { ["tag"] = tag } }))).Content.ReadAsStringAsync();
         Assert.Single(other.TrimStart('\uFEFF').Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries));
+        var before = await w.Factory.FingerprintAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/api/v1/exports", Json(new { entity = "people", raw = true }))).StatusCode);
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
         var raw = await (await w.Client(w.Admin).PostAsync("/api/v1/exports", Json(new { entity = "people", raw = true, filters = new Dictionary<string, string> { ["tag"] = tag } }))).Content.ReadAsStringAsync();
         Assert.Contains("\"=HYPERLINK(\"\"http://evil\"\")\"", raw);
 
@@ -35,6 +37,7 @@ public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("entity", out _));
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]

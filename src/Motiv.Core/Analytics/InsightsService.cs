@@ -88,8 +88,7 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
-        var rows = await Orders(db, query, asOf).Select(o => new { o.OrganizationId, o.OrderDate, o.BaseNet }).ToListAsync(ct);
-        return Cohorts.Retention(rows.Select(r => new Purchase(r.OrganizationId, r.OrderDate, r.BaseNet)), asOf);
+        return Cohorts.Retention(await PurchasesAsync(db, query, asOf, ct), asOf);
     }
 
     /// <summary>Rules between products (or categories) bought in the same order.</summary>
@@ -137,6 +136,10 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
         return orders;
     }
 
+    /// <summary>Each order as a purchase of its organisation on its date, for its net amount in the base currency.</summary>
+    private static async Task<List<Purchase>> PurchasesAsync(MotivDbContext db, InsightQuery query, DateOnly asOf, CancellationToken ct) =>
+        await Orders(db, query, asOf).Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).ToListAsync(ct);
+
     private async Task<(DateOnly AsOf, string Unit, List<CustomerHistory> Histories, Dictionary<Guid, string> Names)> HistoriesAsync(InsightQuery query, CancellationToken ct)
     {
         var unit = query.Unit?.Trim().ToLowerInvariant() ?? "week";
@@ -144,8 +147,7 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Scope.IsAuthenticated) throw new AccessDeniedException(Text.Get("Access.SignIn"));
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
-        var rows = await Orders(db, query, asOf).Select(o => new { o.OrganizationId, o.OrderDate, o.BaseNet }).ToListAsync(ct);
-        var histories = CustomerHistories.Summarise(rows.Select(r => new Purchase(r.OrganizationId, r.OrderDate, r.BaseNet)), asOf, unit == "week" ? 7 : 1);
+        var histories = CustomerHistories.Summarise(await PurchasesAsync(db, query, asOf, ct), asOf, unit == "week" ? 7 : 1);
         var ids = histories.Select(h => h.CustomerId).ToList();
         var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         return (asOf, unit, histories, names);

@@ -76,7 +76,7 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
     private static readonly Lazy<MotiveSettings> DefaultSettings = new(BuildDefaults);
     private static CachedAnalyzer? cachedAnalyzer;
 
-    private sealed record CachedAnalyzer(string Json, MotiveAnalyzer Analyzer);
+    private sealed record CachedAnalyzer(List<MotiveDimension> Dimensions, string Json, MotiveAnalyzer Analyzer);
 
     public static MotiveSettings Defaults => DefaultSettings.Value;
 
@@ -93,10 +93,13 @@ public sealed partial class MotiveTaxonomyService(IDbContextFactory<MotivDbConte
     /// <summary>The analyser for the current lexicon; built once per lexicon, shared (it holds no state per text).</summary>
     public static MotiveAnalyzer Analyzer(MotiveSettings settings)
     {
+        // The same settings object (the defaults, or one read for a whole job run) needs no comparison of its lexicon.
+        var cached = Volatile.Read(ref cachedAnalyzer);
+        if (cached is not null && ReferenceEquals(cached.Dimensions, settings.Dimensions)) return cached.Analyzer;
         var json = JsonColumn.Serialize(settings.Dimensions);
-        if (Volatile.Read(ref cachedAnalyzer) is { } c && c.Json == json) return c.Analyzer;
+        if (cached is not null && cached.Json == json) return cached.Analyzer;
         var analyzer = new MotiveAnalyzer(settings.Dimensions);
-        Volatile.Write(ref cachedAnalyzer, new CachedAnalyzer(json, analyzer));
+        Volatile.Write(ref cachedAnalyzer, new CachedAnalyzer(settings.Dimensions, json, analyzer));
         return analyzer;
     }
 
