@@ -52,6 +52,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
         builder.UseSetting("ConnectionStrings:Motiv", Database.ConnectionString);
         // Background jobs run on their own timers; tests run their work directly, on the test's clock.
         builder.UseSetting("Motiv:Jobs:Enabled", "false");
+        builder.UseSetting("Motiv:Import:Path", Path.Combine(Path.GetTempPath(), "motiv-tests", "imports", Guid.CreateVersion7().ToString("N")));
         builder.UseSetting("Motiv:Attachments:Path", Path.Combine(Path.GetTempPath(), "motiv-tests", "attachments", Guid.CreateVersion7().ToString("N")));
         builder.ConfigureServices(services => services.AddSingleton(Time));
     }
@@ -139,6 +140,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Webhooks.CountAsync(), await db.WebhookDeliveries.CountAsync(),
             await db.MotiveEvidence.CountAsync(), await db.MotiveEvidence.CountAsync(e => e.Status != Motiv.Core.Empathy.EvidenceStatus.Open), await db.MotiveRatings.CountAsync(),
             await db.MotiveSnapshots.CountAsync(), await db.HealthScores.CountAsync(), await db.HealthHistory.CountAsync(), await db.ActionFeedback.CountAsync(),
+            await db.Imports.CountAsync(), await db.Imports.SumAsync(j => j.RowsDone), await db.Imports.CountAsync(j => j.Status == Motiv.Core.Import.ImportStatus.Uploaded), await db.ImportRows.CountAsync(),
         };
         return string.Join("/", parts);
     }

@@ -175,7 +175,7 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
         OwnerId = i.OwnerId, TeamId = i.TeamId, Visibility = i.Visibility,
     };
 
-    private static async Task ApplyAsync(MotivDbContext db, Interaction i, InteractionInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Interaction i, InteractionInput input, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         i.Channel = input.Channel ?? InteractionChannel.Note;

@@ -210,7 +210,7 @@ public sealed class OrganizationService(IDbContextFactory<MotivDbContext> dbFact
         return current is null;
     }
 
-    private static async Task<OrganizationDto> ToDtoAsync(MotivDbContext db, Organization o, CancellationToken ct)
+    internal static async Task<OrganizationDto> ToDtoAsync(MotivDbContext db, Organization o, CancellationToken ct)
     {
         var values = await CustomFieldService.ValuesAsync(db, [o.Id], ct);
         return ToDto(o, values.GetValueOrDefault(o.Id) ?? []);

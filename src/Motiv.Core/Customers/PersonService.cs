@@ -237,7 +237,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
         foreach (var added in kept.Except(person.Employments).ToList()) person.Employments.Add(added);
     }
 
-    private static async Task<PersonDto> ToDtoAsync(MotivDbContext db, Person p, CancellationToken ct)
+    internal static async Task<PersonDto> ToDtoAsync(MotivDbContext db, Person p, CancellationToken ct)
     {
         var orgIds = p.Employments.Select(e => e.OrganizationId).ToList();
         var names = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);

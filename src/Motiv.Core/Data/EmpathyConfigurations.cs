@@ -88,3 +88,37 @@ internal sealed class ActionFeedbackConfiguration : IEntityTypeConfiguration<Act
         b.HasIndex(x => x.PersonId);
     }
 }
+
+internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<Import.ImportJob>
+{
+    public void Configure(EntityTypeBuilder<Import.ImportJob> b)
+    {
+        b.ToTable("imports");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Entity).HasMaxLength(20);
+        b.Property(x => x.FileName).HasMaxLength(260);
+        b.Property(x => x.Format).HasMaxLength(10);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+        b.Property(x => x.Mapping).HasJsonConversion();
+        b.Property(x => x.Header).HasJsonConversion();
+        b.Property(x => x.NumberFormat).HasMaxLength(2);
+        b.Property(x => x.Tag).HasMaxLength(50);
+        b.Property(x => x.Error).HasMaxLength(2000);
+        b.HasIndex(x => new { x.CreatedById, x.CreatedAt });
+        b.HasIndex(x => x.Status);
+    }
+}
+
+internal sealed class ImportRowConfiguration : IEntityTypeConfiguration<Import.ImportRow>
+{
+    public void Configure(EntityTypeBuilder<Import.ImportRow> b)
+    {
+        b.ToTable("import_rows");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.RecordType).HasMaxLength(30);
+        b.Property(x => x.Errors).HasJsonConversion();
+        b.Property(x => x.Values).HasJsonConversion();
+        b.HasOne<Import.ImportJob>().WithMany().HasForeignKey(x => x.ImportId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.ImportId, x.Dry, x.Outcome, x.Row });
+    }
+}

@@ -67,6 +67,8 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Empathy.HealthScore> HealthScores => Set<Empathy.HealthScore>();
     public DbSet<Empathy.HealthHistory> HealthHistory => Set<Empathy.HealthHistory>();
     public DbSet<Empathy.ActionFeedback> ActionFeedback => Set<Empathy.ActionFeedback>();
+    public DbSet<Import.ImportJob> Imports => Set<Import.ImportJob>();
+    public DbSet<Import.ImportRow> ImportRows => Set<Import.ImportRow>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

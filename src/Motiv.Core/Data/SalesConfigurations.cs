@@ -218,6 +218,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.BaseNet).HasPrecision(18, 2);
         b.Property(o => o.BaseCurrency).HasMaxLength(3);
         b.Property(o => o.ExchangeRate).HasPrecision(18, 8);
+        b.Property(o => o.ExternalId).HasMaxLength(100);
+        b.HasIndex(o => o.ExternalId);
         b.HasIndex(o => new { o.OrganizationId, o.OrderDate });
         b.HasIndex(o => new { o.OrderDate, o.Id });
     }

@@ -536,7 +536,7 @@ public sealed class LeadService(IDbContextFactory<MotivDbContext> dbFactory, Dea
 
     private static ScoringRuleDto ToDto(LeadScoringRule r) => new(r.Id, r.Category, r.Field, r.Operator, r.Value, r.Points, r.LabelDe, r.LabelEn, r.IsActive);
 
-    private static async Task<LeadDto> ToDtoAsync(MotivDbContext db, Lead l, CancellationToken ct)
+    internal static async Task<LeadDto> ToDtoAsync(MotivDbContext db, Lead l, CancellationToken ct)
     {
         var values = await CustomFieldService.ValuesAsync(db, [l.Id], ct);
         // What the lead became is linked only where the reader may see it.

@@ -30,6 +30,9 @@ public sealed class Order : SalesDocument
     public OrderStatus Status { get; set; }
     public Guid? QuoteId { get; set; }
 
+    /// <summary>The order's number in the system it was imported from (matched by a rerun of an import).</summary>
+    public string? ExternalId { get; set; }
+
     /// <summary>The net amount in the base currency, converted at <see cref="ExchangeRate"/> of <see cref="RateDate"/>.</summary>
     public decimal BaseNet { get; set; }
     public string BaseCurrency { get; set; } = Money.DefaultCurrency;
@@ -109,7 +112,7 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = new Order();
-        await ApplyAsync(db, order, input, isNew: true, ct);
+        await ApplyAsync(db, order, input, options.Value, isNew: true, ct);
         await SaveNewAsync(db, order, ct);
         return await ToDtoAsync(db, order, ct);
     }
@@ -127,7 +130,7 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
             OrganizationId = quote.OrganizationId, PersonId = quote.PersonId, DealId = quote.DealId, Currency = quote.Currency, Language = quote.Language,
             Lines = [.. quote.Lines.OrderBy(l => l.Position).Select(l => LineItems.ToInput(LineItems.ToDto(l)))],
             Tags = [.. TagList.FromStored(quote.Tags)], OwnerId = quote.OwnerId, TeamId = quote.TeamId, Visibility = quote.Visibility,
-        }, isNew: true, ct);
+        }, options.Value, isNew: true, ct);
         quote.OrderId = order.Id;
         await SaveNewAsync(db, order, ct);
         return await ToDtoAsync(db, order, ct);
@@ -146,7 +149,7 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await Records.FindForUpdateAsync(db, db.Orders, id, expectedVersion, ct);
-        await ApplyAsync(db, order, input, isNew: false, ct);
+        await ApplyAsync(db, order, input, options.Value, isNew: false, ct);
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(db, order, ct);
     }
@@ -158,7 +161,7 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
         CustomFields = CustomFieldService.ToInput(o.CustomFields), OwnerId = o.OwnerId, TeamId = o.TeamId, Visibility = o.Visibility,
     };
 
-    private async Task ApplyAsync(MotivDbContext db, Order order, OrderInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Order order, OrderInput input, SalesOptions options, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         order.OrderDate = input.OrderDate ?? (isNew ? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime) : order.OrderDate);
@@ -170,11 +173,11 @@ public sealed class OrderService(IDbContextFactory<MotivDbContext> dbFactory, IO
             var list = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == listId, ct);
             if (list is null) errors.Add("priceListId", Text.Get("Validation.UnknownPriceList"));
             else if (!list.IsValidOn(order.OrderDate)) errors.Add("priceListId", Text.Get("Validation.PriceListNotValid"));
-            else if ((input.Currency?.Trim().ToUpperInvariant() ?? options.Value.BaseCurrency) != list.Currency) errors.Add("priceListId", Text.Get("Validation.PriceListCurrency", list.Currency));
+            else if ((input.Currency?.Trim().ToUpperInvariant() ?? options.BaseCurrency) != list.Currency) errors.Add("priceListId", Text.Get("Validation.PriceListCurrency", list.Currency));
         }
-        await SalesDocuments.ApplyAsync(db, errors, order, input, order.OrderDate, input.PriceListId, options.Value, isNew, ct);
+        await SalesDocuments.ApplyAsync(db, errors, order, input, order.OrderDate, input.PriceListId, options, isNew, ct);
         errors.ThrowIfAny();
-        var rates = await RateTable.LoadAsync(db, options.Value.BaseCurrency, ct);
+        var rates = await RateTable.LoadAsync(db, options.BaseCurrency, ct);
         var converted = rates.Convert(new Money(order.Net, order.Currency), order.OrderDate)!;
         order.BaseNet = converted.Base.Amount;
         order.BaseCurrency = converted.Base.Currency;

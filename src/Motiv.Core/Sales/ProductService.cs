@@ -106,7 +106,7 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = new Product();
-        await ApplyAsync(db, product, input, isNew: true, ct);
+        await ApplyAsync(db, product, input, options.Value, isNew: true, ct);
         db.Products.Add(product);
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(db, product, ct);
@@ -116,7 +116,7 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = await Records.FindForUpdateAsync(db, db.Products, id, expectedVersion, ct);
-        await ApplyAsync(db, product, input, isNew: false, ct);
+        await ApplyAsync(db, product, input, options.Value, isNew: false, ct);
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(db, product, ct);
     }
@@ -128,7 +128,7 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
         OwnerId = p.OwnerId, TeamId = p.TeamId, Visibility = p.Visibility,
     };
 
-    private async Task ApplyAsync(MotivDbContext db, Product product, ProductInput input, bool isNew, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, Product product, ProductInput input, SalesOptions options, bool isNew, CancellationToken ct)
     {
         var errors = new FieldErrors();
         product.Sku = errors.Required("sku", input.Sku, 50);
@@ -141,8 +141,8 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
         product.DescriptionEn = errors.Optional("descriptionEn", input.DescriptionEn, 4000);
         product.Category = errors.Optional("category", input.Category, 100);
         product.Unit = errors.Required("unit", input.Unit, 20);
-        if (input.VatRate is not { } rate || !options.Value.VatRates.Contains(rate))
-            errors.Add("vatRate", Text.Get("Validation.VatRate", string.Join(", ", options.Value.VatRates.Select(r => r + " %"))));
+        if (input.VatRate is not { } rate || !options.VatRates.Contains(rate))
+            errors.Add("vatRate", Text.Get("Validation.VatRate", string.Join(", ", options.VatRates.Select(r => r + " %"))));
         else product.VatRate = rate;
         product.IsActive = input.IsActive ?? true;
         product.Tags = TagList.ToStored(input.Tags);
@@ -151,7 +151,7 @@ public sealed class ProductService(IDbContextFactory<MotivDbContext> dbFactory, 
         errors.ThrowIfAny();
     }
 
-    private static async Task<ProductDto> ToDtoAsync(MotivDbContext db, Product p, CancellationToken ct)
+    internal static async Task<ProductDto> ToDtoAsync(MotivDbContext db, Product p, CancellationToken ct)
     {
         var values = await CustomFieldService.ValuesAsync(db, [p.Id], ct);
         return new ProductDto(p.Id, p.Sku, p.NameDe, p.NameEn, p.DescriptionDe, p.DescriptionEn, p.Category, p.Unit, p.VatRate, p.IsActive,

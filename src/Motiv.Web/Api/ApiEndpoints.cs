@@ -65,6 +65,7 @@ public static class ApiEndpoints
         api.MapCommunicationApi();
         api.MapEmpathyApi();
         api.MapInsightsApi();
+        api.MapImportApi();
 
         var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));

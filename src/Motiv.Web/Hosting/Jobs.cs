@@ -1,6 +1,7 @@
 using Motiv.Core.Activities;
 using Motiv.Core.Common;
 using Motiv.Core.Communication;
+using Microsoft.EntityFrameworkCore;
 using Motiv.Core.Data;
 using Quartz;
 
@@ -103,4 +104,35 @@ public sealed class MotiveJob(IServiceProvider services, ILogger<MotiveJob> log)
 public sealed class HealthJob(IServiceProvider services, ILogger<HealthJob> log) : SystemJob(services, log)
 {
     protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) => Motiv.Core.Empathy.HealthService.RecomputeAllAsync(db, ct);
+}
+
+/// <summary>
+/// Runs imports one after the other as they are started; at start-up it takes up those a stop or crash interrupted
+/// (they go on after their last committed row).
+/// </summary>
+public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.ImportQueue queue, ILogger<ImportWorker> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await using (var scope = services.CreateAsyncScope())
+            await using (var db = SystemDb.Create(scope.ServiceProvider))
+            {
+                var interrupted = await db.Imports.Where(j => j.Status == Motiv.Core.Import.ImportStatus.Checking || j.Status == Motiv.Core.Import.ImportStatus.Running
+                    || j.Status == Motiv.Core.Import.ImportStatus.Undoing).Select(j => j.Id).ToListAsync(stoppingToken);
+                foreach (var id in interrupted) queue.Enqueue(id);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Interrupted imports could not be read; they resume when started again");
+        }
+        await foreach (var id in queue.ReadAllAsync(stoppingToken))
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Motiv.Core.Import.ImportRunner>().RunAsync(id, stoppingToken);
+        }
+    }
 }

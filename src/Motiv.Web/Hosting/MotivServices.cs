@@ -81,6 +81,12 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Empathy.PersonExportService>();
         services.AddScoped<Motiv.Core.Analytics.InsightsService>();
         services.AddScoped<Motiv.Core.Analytics.ExportService>();
+        services.AddSingleton<Motiv.Core.Import.ImportTargets>();
+        services.AddSingleton<Motiv.Core.Import.ImportQueue>();
+        services.AddScoped<Motiv.Core.Import.ImportService>();
+        services.AddScoped<Motiv.Core.Import.ImportRunner>();
+        services.AddHostedService<ImportWorker>();
+        services.Configure<Motiv.Core.Import.ImportOptions>(config.GetSection("Motiv:Import"));
         services.AddSingleton<Motiv.Core.Empathy.IProductSuggestions, Motiv.Core.Empathy.CatalogueSuggestions>();
         services.AddFormRateLimit(config);
         services.Configure<Motiv.Core.Communication.LinkOptions>(config.GetSection("Motiv"));
