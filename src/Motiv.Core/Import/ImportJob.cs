@@ -39,6 +39,8 @@ public enum RowOutcome
 /// </summary>
 public sealed class ImportJob
 {
+    public bool IsBusy => Status is ImportStatus.Checking or ImportStatus.Running or ImportStatus.Undoing;
+
     public Guid Id { get; set; }
     public string Entity { get; set; } = "";
     public string FileName { get; set; } = "";
@@ -76,6 +78,9 @@ public sealed class ImportJob
     public Guid CreatedById { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>Moved on at the start and with every batch; a running import whose heartbeat stopped was cut off (a crash, kill -9) and may be taken up again.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }
 

@@ -31,7 +31,14 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
     {
         await using var system = SystemContext();
         var job = await system.Imports.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        if (job is null || job.Status is not (ImportStatus.Checking or ImportStatus.Running or ImportStatus.Undoing)) return;
+        if (job is null || !job.IsBusy) return;
+        if (ImportService.IsCutOff(job, options.Value, clock.GetUtcNow()))
+        {
+            // Taken up after a crash: only one process may claim it (the heartbeat it saw must still be there).
+            var seen = job.HeartbeatAt;
+            var now = clock.GetUtcNow();
+            if (await system.Imports.Where(j => j.Id == id && j.HeartbeatAt == seen).ExecuteUpdateAsync(s => s.SetProperty(j => j.HeartbeatAt, now), ct) == 0) return;
+        }
         var scope = await AccessScopeLoader.LoadAsync(system, job.CreatedById, ct);
         try
         {
@@ -124,6 +131,8 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             await tx.CreateSavepointAsync("row", ct);
             var result = await UnitAsync(batch, target, unit, ct);
             if (result.Outcome == RowOutcome.Failed) await tx.RollbackToSavepointAsync("row", ct);
+            // Saved or forgotten: nothing stays tracked, so each row costs the same however long the batch.
+            db.ChangeTracker.Clear();
             results.Add(result);
         }
         if (dry)
@@ -148,7 +157,7 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         var cells = unit.Rows[0];
         if (cells.Values.All(string.IsNullOrWhiteSpace)) return new Result(unit, RowOutcome.Skipped, null, null, [], []);
         var db = batch.Db;
-        var made = batch.Made.Keys.ToHashSet();
+        var known = batch.Known.Keys.ToHashSet();
         var extra = batch.Extra.Count;
         try
         {
@@ -156,7 +165,8 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             Record? existing = null;
             foreach (var key in keys)
             {
-                existing = batch.Made.GetValueOrDefault(target.Entity + "/" + key) ?? await target.FindAsync(batch, key, ct);
+                // Every row is saved before the next, so an earlier row of the same file is found like any stored record.
+                existing = await target.FindAsync(batch, key, ct);
                 if (existing is not null) break;
             }
             var policy = batch.Job.Policy;
@@ -167,14 +177,12 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             string? before = null;
             if (update && db.Entry(record).State == EntityState.Modified) before = Before(db.Entry(record));
             await db.SaveChangesAsync(ct);
-            foreach (var key in keys) batch.Made[target.Entity + "/" + key] = record;
             return new Result(unit, update ? RowOutcome.Updated : RowOutcome.Created, record, before, [], [.. batch.Extra.Skip(extra)]);
         }
         catch (Exception e) when (e is ValidationException or DbUpdateException or AccessDeniedException)
         {
-            // Whatever this row changed or added is forgotten (the caller rolls back to the row's savepoint); the rows before it stay.
-            foreach (var entry in db.ChangeTracker.Entries().Where(x => x.State != EntityState.Unchanged).ToList()) entry.State = EntityState.Detached;
-            foreach (var key in batch.Made.Keys.Where(k => !made.Contains(k)).ToList()) batch.Made.Remove(key);
+            // Whatever this row changed or added is forgotten (the caller rolls back to the row's savepoint and clears the tracker); the rows before it stay.
+            foreach (var key in batch.Known.Keys.Where(k => !known.Contains(k)).ToList()) batch.Known.Remove(key);
             batch.Extra.RemoveRange(extra, batch.Extra.Count - extra);
             IReadOnlyList<string> errors = e switch
             {
@@ -228,7 +236,8 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         job.RowsDone = results[^1].Unit.Last - 1;
         await db.SaveChangesAsync(ct);
         await db.Imports.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.RowsDone, job.RowsDone).SetProperty(j => j.Created, job.Created)
-            .SetProperty(j => j.Updated, job.Updated).SetProperty(j => j.Skipped, job.Skipped).SetProperty(j => j.Failed, job.Failed), ct);
+            .SetProperty(j => j.Updated, job.Updated).SetProperty(j => j.Skipped, job.Skipped).SetProperty(j => j.Failed, job.Failed)
+            .SetProperty(j => j.HeartbeatAt, clock.GetUtcNow()), ct);
     }
 
     /// <summary>Undo, newest rows first, in batches that each commit with the removal of their undo rows (so a rerun goes on where it stopped).</summary>
@@ -266,7 +275,8 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             await db.SaveChangesAsync(ct);
             db.ImportRows.RemoveRange(rows);
             await db.SaveChangesAsync(ct);
-            await db.Imports.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Kept, kept), ct);
+            var now = clock.GetUtcNow();
+            await db.Imports.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Kept, kept).SetProperty(j => j.HeartbeatAt, now), ct);
             await tx.CommitAsync(ct);
         }
     }

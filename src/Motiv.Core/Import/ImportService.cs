@@ -19,6 +19,9 @@ public sealed class ImportOptions
 
     /// <summary>Rows committed together with the watermark.</summary>
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>A running import whose last batch is older than this was cut off (crash, kill -9) and is taken up again.</summary>
+    public int StaleAfterSeconds { get; set; } = 120;
 }
 
 /// <summary>Import ids waiting for the worker.</summary>
@@ -189,19 +192,24 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var job = await FindAsync(db, id, ct, forWrite: true);
-        var allowed = dryRun ? job.Status is ImportStatus.Uploaded or ImportStatus.Checked
-            : job.Status is ImportStatus.Uploaded or ImportStatus.Checked or ImportStatus.Cancelled or ImportStatus.Failed;
+        var cutOff = IsCutOff(job, options.Value, clock.GetUtcNow());
+        var allowed = dryRun ? job.Status is ImportStatus.Uploaded or ImportStatus.Checked || (cutOff && job.Status == ImportStatus.Checking)
+            : job.Status is ImportStatus.Uploaded or ImportStatus.Checked or ImportStatus.Cancelled or ImportStatus.Failed || (cutOff && job.Status == ImportStatus.Running);
         if (!allowed) throw ValidationException.For("status", Text.Get("Import.NotStartable"));
         if (job.Status is ImportStatus.Uploaded or ImportStatus.Checked) (job.RowsDone, job.Created, job.Updated, job.Skipped, job.Failed) = (0, 0, 0, 0, 0);
         job.Status = dryRun ? ImportStatus.Checking : ImportStatus.Running;
         job.CancelRequested = false;
         job.Error = null;
-        job.StartedAt = clock.GetUtcNow();
+        job.StartedAt = job.HeartbeatAt = clock.GetUtcNow();
         job.FinishedAt = null;
         await db.SaveChangesAsync(ct);
         queue.Enqueue(id);
         return ToDto(job);
     }
+
+    /// <summary>Whether a busy import stopped giving signs of life: its process was killed or crashed.</summary>
+    public static bool IsCutOff(ImportJob job, ImportOptions options, DateTimeOffset now) =>
+        job.IsBusy && (job.HeartbeatAt is null || job.HeartbeatAt < now.AddSeconds(-options.StaleAfterSeconds));
 
     public async Task<ImportDto> CancelAsync(Guid id, CancellationToken ct = default)
     {
@@ -218,11 +226,12 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var job = await FindAsync(db, id, ct, forWrite: true);
-        if (job.Status is not (ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed)) throw ValidationException.For("status", Text.Get("Import.NotUndoable"));
+        var resume = job.Status == ImportStatus.Undoing && IsCutOff(job, options.Value, clock.GetUtcNow());
+        if (job.Status is not (ImportStatus.Completed or ImportStatus.Cancelled or ImportStatus.Failed) && !resume) throw ValidationException.For("status", Text.Get("Import.NotUndoable"));
+        if (!resume) job.Kept = 0;
         job.Status = ImportStatus.Undoing;
-        job.Kept = 0;
         job.CancelRequested = false;
-        job.StartedAt = clock.GetUtcNow();
+        job.StartedAt = job.HeartbeatAt = clock.GetUtcNow();
         job.FinishedAt = null;
         await db.SaveChangesAsync(ct);
         queue.Enqueue(id);
@@ -266,9 +275,11 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
     {
         var scope = RequireUser();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Imports.Where(j => j.CreatedById == scope.UserId && j.Entity == entity && j.Sha256 == sha256
+        var jobs = await db.Imports.AsNoTracking().Where(j => j.CreatedById == scope.UserId && j.Entity == entity && j.Sha256 == sha256
                 && (j.Status == ImportStatus.Running || j.Status == ImportStatus.Cancelled || j.Status == ImportStatus.Failed))
-            .OrderByDescending(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
+            .OrderByDescending(j => j.CreatedAt).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return jobs.FirstOrDefault(j => !j.IsBusy || IsCutOff(j, options.Value, now))?.Id;
     }
 
     public static async Task<string> HashAsync(string path, CancellationToken ct)

@@ -37,8 +37,8 @@ public sealed class ImportBatch(MotivDbContext db, ImportJob job)
     public MotivDbContext Db { get; } = db;
     public ImportJob Job { get; } = job;
 
-    /// <summary>Records created in this batch by their match keys, so two rows of one batch find each other before anything is saved.</summary>
-    public Dictionary<string, Record> Made { get; } = new(StringComparer.Ordinal);
+    /// <summary>Organisations and products already looked up in this batch, by key ("organization/externalId:K-1").</summary>
+    public Dictionary<string, Guid> Known { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Organisations created for missing customers or employers, besides the rows' own records (undo removes them too).</summary>
     public List<Record> Extra { get; } = [];
@@ -105,12 +105,16 @@ public abstract class ImportTarget
     {
         if (externalId is null && name is null) return null;
         var key = Key("externalId", externalId) ?? Key("name", name)!;
-        if (batch.Made.TryGetValue("organization/" + key, out var made)) return made.Id;
+        if (batch.Known.TryGetValue("organization/" + key, out var known)) return known;
         var db = batch.Db;
         var found = externalId is not null
             ? await db.Organizations.Where(o => o.ExternalId == externalId).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
             : await db.Organizations.Where(o => o.Name == name).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
-        if (found is not null) return found;
+        if (found is { } id)
+        {
+            batch.Known["organization/" + key] = id;
+            return id;
+        }
         if (!batch.Job.CreateMissing)
         {
             errors.Add(field, Text.Get("Import.UnknownOrganization", externalId ?? name!));
@@ -124,7 +128,7 @@ public abstract class ImportTarget
         db.Organizations.Add(org);
         // Saved at once (inside the row's savepoint), so that the record that needs it finds it when it is checked.
         await db.SaveChangesAsync(ct);
-        batch.Made["organization/" + key] = org;
+        batch.Known["organization/" + key] = org.Id;
         batch.Extra.Add(org);
         return org.Id;
     }
@@ -470,7 +474,8 @@ internal sealed class OrderTarget(IOptions<SalesOptions> options) : ImportTarget
             if (unitPrice is null && CellValues.Decimal(errors, $"lines[{i}].lineTotal", line["lineTotal"], format) is { } total && quantity != 0)
                 unitPrice = Math.Round(total / quantity, 4);
             var vat = CellValues.Decimal(errors, $"lines[{i}].vatRate", line["vatRate"], format);
-            lines.Add(new LineInput(productId, line["productName"] ?? (productId is null ? (Text.IsGerman ? "Position" : "Item") : null), null, null, quantity, unitPrice,
+            lines.Add(new LineInput(productId, line["productName"] ?? (productId is null ? (Text.IsGerman ? "Position" : "Item") : null), null,
+                productId is null ? (Text.IsGerman ? "Stk." : "pc.") : null, quantity, unitPrice,
                 CellValues.Decimal(errors, $"lines[{i}].discountPercent", line["discountPercent"], format),
                 vat ?? (productId is null ? options.Value.VatRates.Max() : null)));
         }
@@ -491,10 +496,10 @@ internal sealed class OrderTarget(IOptions<SalesOptions> options) : ImportTarget
     private static async Task<Guid?> ProductIdAsync(ImportBatch batch, string sku, CancellationToken ct)
     {
         var key = "product/" + sku.ToLowerInvariant();
-        if (batch.Made.TryGetValue(key, out var known)) return known.Id;
-        var product = await batch.Db.Products.FirstOrDefaultAsync(p => p.Sku == sku, ct);
-        if (product is not null) batch.Made[key] = product;
-        return product?.Id;
+        if (batch.Known.TryGetValue(key, out var known)) return known;
+        var id = await batch.Db.Products.Where(p => p.Sku == sku).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
+        if (id is { } found) batch.Known[key] = found;
+        return id;
     }
 
     private static readonly Dictionary<string, OrderStatus> StatusWords = new()

@@ -1860,6 +1860,9 @@ namespace Motiv.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Kept")
                         .HasColumnType("integer");
 

@@ -1851,6 +1851,9 @@ namespace Motiv.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Kept")
                         .HasColumnType("INTEGER");
 

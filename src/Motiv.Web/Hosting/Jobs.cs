@@ -107,32 +107,41 @@ public sealed class HealthJob(IServiceProvider services, ILogger<HealthJob> log)
 }
 
 /// <summary>
-/// Runs imports one after the other as they are started; at start-up it takes up those a stop or crash interrupted
-/// (they go on after their last committed row).
+/// Runs imports one after the other as they are started; every minute it also takes up imports whose process was cut
+/// off (their heartbeat stopped: a crash, a kill -9, a restart), which go on after their last committed row.
 /// </summary>
-public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.ImportQueue queue, ILogger<ImportWorker> log) : BackgroundService
+public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.ImportQueue queue, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Motiv.Core.Import.ImportOptions> options, ILogger<ImportWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        try
+        using var sweep = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        _ = Task.Run(async () =>
         {
-            await using (var scope = services.CreateAsyncScope())
-            await using (var db = SystemDb.Create(scope.ServiceProvider))
-            {
-                var interrupted = await db.Imports.Where(j => j.Status == Motiv.Core.Import.ImportStatus.Checking || j.Status == Motiv.Core.Import.ImportStatus.Running
-                    || j.Status == Motiv.Core.Import.ImportStatus.Undoing).Select(j => j.Id).ToListAsync(stoppingToken);
-                foreach (var id in interrupted) queue.Enqueue(id);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Interrupted imports could not be read; they resume when started again");
-        }
+            do await EnqueueCutOffAsync(stoppingToken);
+            while (await sweep.WaitForNextTickAsync(stoppingToken));
+        }, stoppingToken);
         await foreach (var id in queue.ReadAllAsync(stoppingToken))
         {
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<Motiv.Core.Import.ImportRunner>().RunAsync(id, stoppingToken);
+        }
+    }
+
+    private async Task EnqueueCutOffAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await using var db = SystemDb.Create(scope.ServiceProvider);
+            var busy = await db.Imports.AsNoTracking().Where(j => j.Status == Motiv.Core.Import.ImportStatus.Checking || j.Status == Motiv.Core.Import.ImportStatus.Running
+                || j.Status == Motiv.Core.Import.ImportStatus.Undoing).ToListAsync(ct);
+            foreach (var job in busy.Where(j => Motiv.Core.Import.ImportService.IsCutOff(j, options.Value, clock.GetUtcNow()))) queue.Enqueue(job.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Cut-off imports could not be read; the next sweep tries again");
         }
     }
 }
