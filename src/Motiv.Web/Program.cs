@@ -39,6 +39,7 @@ app.MapPublicPages();
 app.MapGet("/quotes/{id:guid}/pdf", Motiv.Web.Api.SalesEndpoints.DownloadPdfAsync).RequireAuthorization();
 app.MapGet("/attachments/{id:guid}/{attachmentId:guid}", Motiv.Web.Api.CommunicationEndpoints.DownloadAsync).RequireAuthorization();
 app.MapGet("/meetings/{id:guid}.ics", Motiv.Web.Api.CommunicationEndpoints.MeetingIcsAsync).RequireAuthorization();
+app.MapGet("/imports/{id:guid}/errors.csv", Motiv.Web.Api.ImportEndpoints.ErrorReportAsync).RequireAuthorization();
 app.MapGet("/calendar/{file}", Motiv.Web.Api.CommunicationEndpoints.FeedAsync).AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

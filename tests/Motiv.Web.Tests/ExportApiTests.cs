@@ -33,6 +33,20 @@ public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var raw = await (await w.Client(w.Admin).PostAsync("/api/v1/exports", Json(new { entity = "people", raw = true, filters = new Dictionary<string, string> { ["tag"] = tag } }))).Content.ReadAsStringAsync();
         Assert.Contains("\"=HYPERLINK(\"\"http://evil\"\")\"", raw);
 
+        // The same list as XLSX: every value a text cell, never a formula.
+        var xlsx = await client.PostAsync("/api/v1/exports", Json(new { entity = "people", format = "xlsx", filters = new Dictionary<string, string> { ["tag"] = tag } }));
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType!.MediaType);
+        var bytes = await xlsx.Content.ReadAsByteArrayAsync();
+        var sheet = MiniExcelLibs.MiniExcel.Query(new MemoryStream(bytes), useHeaderRow: true, excelType: MiniExcelLibs.ExcelType.XLSX).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(206, sheet.Count);
+        Assert.Contains(sheet, r => (string)r["firstName"] == "=HYPERLINK(\"http://evil\")");
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes)))
+        {
+            var xml = await new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEndAsync();
+            Assert.DoesNotContain("<x:f>", xml);
+            Assert.DoesNotContain("<f>", xml);
+        }
+
         var bad = await client.PostAsync("/api/v1/exports", Json(new { entity = "invoices", filters = new Dictionary<string, string> { ["salary"] = "1" } }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");

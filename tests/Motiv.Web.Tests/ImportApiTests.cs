@@ -200,6 +200,54 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(0, undone.GetProperty("kept").GetInt32());
     }
 
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task vCards_3_and_4_import_as_people_and_a_card_exported_by_Motiv_comes_back_the_same(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var tag = "vcf-" + Guid.CreateVersion7().ToString("N")[^8..];
+        var source = (await OkJsonAsync(await client.PostAsync("/api/v1/people", Json(new
+        {
+            firstName = "Vera", lastName = "Visitenkarte; Söhne", academicTitle = "Dr.", emails = new[] { new { address = $"vera@{tag}.example" } },
+            phones = new[] { new { number = "+49 30 1234567", type = "mobile" } }, birthday = "1980-02-29", notes = "Zeile 1\nZeile 2, mit Komma",
+        })), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var exported = await client.GetStringAsync($"/api/v1/people/{source}/vcard");
+        var v3 = string.Join("\r\n", "BEGIN:VCARD", "VERSION:3.0", "FN:Otto Outlook", "N:Outlook;Otto;;;", $"EMAIL;TYPE=INTERNET,WORK:otto@{tag}.example",
+            "TEL;TYPE=WORK,VOICE:089 12345", "ADR;TYPE=WORK:;;Marienplatz 1;München;;80331;Deutschland", "ORG:Outlook GmbH;Vertrieb", "TITLE:Leiter",
+            "CATEGORIES:messe,kunde", "NOTE:lange Notiz die umgebrochen", " wird", "END:VCARD", "BEGIN:VCARD", "VERSION:3.0", $"FN:Nur Name", $"EMAIL:nur@{tag}.example", "END:VCARD") + "\r\n";
+        // Motiv's own card first: its e-mail matches the stored person and is skipped.
+        var upload = await UploadAsync(client, "people", "kontakte.vcf", Encoding.UTF8.GetBytes(exported.Replace("END:VCARD", "") + "END:VCARD\r\n" + v3));
+        var id = upload.GetProperty("id").GetGuid();
+        Assert.Equal("vcard", upload.GetProperty("format").GetString());
+        Assert.Equal(upload.GetProperty("header").EnumerateArray().Select(h => h.GetString()), upload.GetProperty("mapping").EnumerateArray().Select(m => m.GetString()));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { tag, createMissing = true })));
+        var done = await StepAsync(client, id, "run", "completed");
+        Assert.Equal((2, 1, 0), (done.GetProperty("created").GetInt32(), done.GetProperty("skipped").GetInt32(), done.GetProperty("failed").GetInt32()));
+        var people = (await OkJsonAsync(await client.GetAsync($"/api/v1/people?tag={tag}"))).GetProperty("items").EnumerateArray().ToList();
+        var otto = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{people.Single(p => p.GetProperty("lastName").GetString() == "Outlook").GetProperty("id")}"));
+        Assert.Equal("Otto", otto.GetProperty("firstName").GetString());
+        Assert.Equal("+498912345", otto.GetProperty("phones")[0].GetProperty("number").GetString());
+        Assert.Equal(("München", "DE", "80331"), (otto.GetProperty("addresses")[0].GetProperty("city").GetString(), otto.GetProperty("addresses")[0].GetProperty("country").GetString(),
+            otto.GetProperty("addresses")[0].GetProperty("postalCode").GetString()));
+        Assert.Equal(("Outlook GmbH", "Leiter", "Vertrieb"), (otto.GetProperty("employments")[0].GetProperty("organizationName").GetString(),
+            otto.GetProperty("employments")[0].GetProperty("position").GetString(), otto.GetProperty("employments")[0].GetProperty("department").GetString()));
+        Assert.Equal("lange Notiz die umgebrochenwird", otto.GetProperty("notes").GetString());
+        Assert.Contains("messe", otto.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains(people, p => p.GetProperty("lastName").GetString() == "Name" && p.GetProperty("firstName").GetString() == "Nur");
+
+        // The card Motiv wrote, imported with "create", gives the same person again.
+        var again = (await UploadAsync(client, "people", "vera.vcf", Encoding.UTF8.GetBytes(exported))).GetProperty("id").GetGuid();
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { policy = "create", tag })));
+        await StepAsync(client, again, "run", "completed");
+        var copyId = (await OkJsonAsync(await client.GetAsync($"/api/v1/people?tag={tag}&q=Visitenkarte"))).GetProperty("items")[0].GetProperty("id");
+        var copy = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{copyId}"));
+        Assert.Equal(("Vera", "Visitenkarte; Söhne", "Dr.", "1980-02-29"), (copy.GetProperty("firstName").GetString(), copy.GetProperty("lastName").GetString(),
+            copy.GetProperty("academicTitle").GetString(), copy.GetProperty("birthday").GetString()));
+        Assert.Equal("Zeile 1\nZeile 2, mit Komma", copy.GetProperty("notes").GetString());
+        Assert.Equal("+49301234567", copy.GetProperty("phones")[0].GetProperty("number").GetString());
+        Assert.Equal("mobile", copy.GetProperty("phones")[0].GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task Files_that_are_not_tables_are_refused()
     {

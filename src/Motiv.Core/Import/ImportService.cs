@@ -71,6 +71,7 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
         {
             var format = size == 0 ? null : TableReader.Sniff(path);
             if (format is null) throw ValidationException.For("file", Text.Get("Import.FileType"));
+            if (format == "vcard" && target.Entity != "people") throw ValidationException.For("entity", Text.Get("Import.VCardPeople"));
             var header = await TableReader.HeaderAsync(path, format, ct);
             if (header.Count == 0) throw ValidationException.For("file", Text.Get("Import.NoHeader"));
             var job = new ImportJob
@@ -253,19 +254,17 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
     }
 
     /// <summary>The failed rows as CSV: row number, what is wrong, then the row's own cells under the file's header (fix and import again).</summary>
-    public async Task WriteErrorReportAsync(Guid id, Stream output, CancellationToken ct = default)
+    public async Task WriteErrorReportAsync(Guid id, Stream output, CancellationToken ct = default) =>
+        await Analytics.ExportService.WriteCsvAsync(ErrorReportAsync(await GetAsync(id, ct), ct), raw: false, output, ct);
+
+    private async IAsyncEnumerable<string?[]> ErrorReportAsync(ImportDto job, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var job = await GetAsync(id, ct);
-        await using var writer = new StreamWriter(output, new UTF8Encoding(true), 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', new[] { Text.Get("Import.Report.Row"), Text.Get("Import.Report.Errors") }.Concat(job.Header).Select(v => Analytics.ExportService.Csv(v))));
+        yield return [Text.Get("Import.Report.Row"), Text.Get("Import.Report.Errors"), .. job.Header];
         int? after = 0;
         while (after is not null)
         {
-            var page = await ErrorsAsync(id, after, Paging.MaxLimit, ct);
-            foreach (var r in page.Items)
-                await writer.WriteLineAsync(string.Join(',', new[] { r.Row.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join("; ", r.Errors) }
-                    .Concat(r.Values).Select(v => Analytics.ExportService.Csv(v))));
-            await writer.FlushAsync(ct);
+            var page = await ErrorsAsync(job.Id, after, Paging.MaxLimit, ct);
+            foreach (var r in page.Items) yield return [r.Row.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join("; ", r.Errors), .. r.Values];
             after = page.NextCursor is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null;
         }
     }

@@ -18,7 +18,7 @@ public static class TableReader
 
     static TableReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    /// <summary>"xlsx" when the file is a ZIP container, "csv" when it is text; null for anything else (a program, an image).</summary>
+    /// <summary>"xlsx" when the file is a ZIP container, "vcard" for vCards, "csv" for other text; null for anything else (a program, an image).</summary>
     public static string? Sniff(string path)
     {
         using var file = File.OpenRead(path);
@@ -26,6 +26,8 @@ public static class TableReader
         var n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return "xlsx";
         var span = head.AsSpan(0, n);
+        var text = Encoding.UTF8.GetString(span).TrimStart('\uFEFF', ' ', '\r', '\n', '\t');
+        if (text.StartsWith("BEGIN:VCARD", StringComparison.OrdinalIgnoreCase)) return "vcard";
         var utf16 = n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
         return !utf16 && span.Contains((byte)0) ? null : "csv";
     }
@@ -40,8 +42,28 @@ public static class TableReader
     /// The rows after <paramref name="skip"/> data rows, the header included as row 1 when nothing is skipped. Row
     /// numbers count as a spreadsheet does (a quoted cell spanning lines is still one row).
     /// </summary>
-    public static IAsyncEnumerable<(int Row, string?[] Values)> RowsAsync(string path, string format, int skip, CancellationToken ct) =>
-        format == "xlsx" ? XlsxRows(path, skip, ct) : CsvRows(path, skip, ct);
+    public static IAsyncEnumerable<(int Row, string?[] Values)> RowsAsync(string path, string format, int skip, CancellationToken ct) => format switch
+    {
+        "xlsx" => XlsxRows(path, skip, ct),
+        "vcard" => VCardRows(path, skip, ct),
+        _ => CsvRows(path, skip, ct),
+    };
+
+    /// <summary>A vCard file as a table: a header of the people import's field names, then one row per card.</summary>
+    private static async IAsyncEnumerable<(int, string?[])> VCardRows(string path, int skip, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        if (skip == 0) yield return (1, [.. Analytics.VCardReader.Header]);
+        using var reader = new StreamReader(path, DetectEncoding(path), detectEncodingFromByteOrderMarks: true);
+        var row = 1;
+        foreach (var card in Analytics.VCardReader.Read(reader))
+        {
+            ct.ThrowIfCancellationRequested();
+            row++;
+            if (row - 1 <= skip) continue;
+            yield return (row, card);
+        }
+    }
 
     private static async IAsyncEnumerable<(int, string?[])> CsvRows(string path, int skip, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -27,11 +27,17 @@ public static class ImportEndpoints
         imports.MapPost("/{id:guid}/cancel", async (Guid id, ImportService s, CancellationToken ct) => TypedResults.Ok(await s.CancelAsync(id, ct)));
         imports.MapPost("/{id:guid}/undo", async (Guid id, ImportService s, CancellationToken ct) => TypedResults.Accepted($"/api/v1/imports/{id}", await s.UndoAsync(id, ct)));
         imports.MapGet("/{id:guid}/errors", async (Guid id, int? after, int? limit, ImportService s, CancellationToken ct) => TypedResults.Ok(await s.ErrorsAsync(id, after, limit, ct)));
-        imports.MapGet("/{id:guid}/errors.csv", async (Guid id, HttpContext http, ImportService s) =>
-        {
-            var import = await s.GetAsync(id, http.RequestAborted);
-            return Results.Stream(stream => s.WriteErrorReportAsync(id, stream, http.RequestAborted), "text/csv; charset=utf-8",
-                $"{Path.GetFileNameWithoutExtension(import.FileName)}-errors.csv");
-        });
+        imports.MapGet("/{id:guid}/errors.csv", ErrorReportAsync);
+    }
+
+    /// <summary>
+    /// The failed rows as a CSV download, for API clients and (with the sign-in cookie, at /imports/{id}/errors.csv) for the browser.
+    /// The service answers only the import's uploader and administrators.
+    /// </summary>
+    public static async Task<IResult> ErrorReportAsync(Guid id, HttpContext http, ImportService s)
+    {
+        var import = await s.GetAsync(id, http.RequestAborted);
+        return Results.Stream(stream => s.WriteErrorReportAsync(id, stream, http.RequestAborted), "text/csv; charset=utf-8",
+            $"{Path.GetFileNameWithoutExtension(import.FileName)}-errors.csv");
     }
 }

@@ -13,9 +13,10 @@ public static class InsightEndpoints
             TypedResults.Ok(new { items = await s.CustomersAsync(q, null, null, byChurnRisk: true, ct) }));
         api.MapPost("/exports", async (HttpContext http, Core.Analytics.ExportService s, TimeProvider clock) =>
         {
-            var (entity, filters, raw) = s.Validate(await JsonBody.ReadAsync<Core.Analytics.ExportInput>(http, null));
-            var name = $"motiv-{entity}-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv";
-            return Results.Stream(stream => s.WriteCsvAsync(entity, filters, raw, stream, http.RequestAborted), "text/csv; charset=utf-8", name);
+            var (entity, filters, raw, format) = s.Validate(await JsonBody.ReadAsync<Core.Analytics.ExportInput>(http, null));
+            var name = $"motiv-{entity}-{clock.GetUtcNow():yyyyMMdd-HHmm}.{format}";
+            return Results.Stream(stream => s.WriteAsync(entity, filters, raw, format, stream, http.RequestAborted),
+                format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8", name);
         }).WithTags("exports");
         insights.MapGet("/cohorts", async ([AsParameters] Core.Analytics.InsightQuery q, Core.Analytics.InsightsService s, CancellationToken ct) =>
             TypedResults.Ok(new { items = await s.CohortsAsync(q, ct) }));
