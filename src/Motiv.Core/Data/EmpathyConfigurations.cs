@@ -122,3 +122,13 @@ internal sealed class ImportRowConfiguration : IEntityTypeConfiguration<Import.I
         b.HasIndex(x => new { x.ImportId, x.Dry, x.Outcome, x.Row });
     }
 }
+
+internal sealed class DuplicateDismissalConfiguration : IEntityTypeConfiguration<DuplicateDismissal>
+{
+    public void Configure(EntityTypeBuilder<DuplicateDismissal> b)
+    {
+        b.ToTable("duplicate_dismissals");
+        b.HasKey(x => new { x.Entity, x.FirstId, x.SecondId });
+        b.Property(x => x.Entity).HasMaxLength(20);
+    }
+}

@@ -69,6 +69,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Empathy.ActionFeedback> ActionFeedback => Set<Empathy.ActionFeedback>();
     public DbSet<Import.ImportJob> Imports => Set<Import.ImportJob>();
     public DbSet<Import.ImportRow> ImportRows => Set<Import.ImportRow>();
+    public DbSet<Customers.DuplicateDismissal> DuplicateDismissals => Set<Customers.DuplicateDismissal>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

@@ -44,12 +44,12 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         {
             if (scope is null || scope.IsReadOnly) throw new AccessDeniedException(Text.Get("Access.ReadOnly"));
             var finished = job.Status == ImportStatus.Undoing ? await UndoAsync(job, scope, ct) : await ImportAsync(job, scope, ct);
-            await SetStatusAsync(id, finished, null, ct);
+            await SetStatusAsync(job, finished, null, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogError(e, "Import {Id} failed", id);
-            await SetStatusAsync(id, ImportStatus.Failed, Texts.Cut(e is ValidationException or AccessDeniedException ? e.Message : Text.Get("Import.Crashed", e.GetType().Name), 2000), CancellationToken.None);
+            await SetStatusAsync(job, ImportStatus.Failed, Texts.Cut(e is ValidationException or AccessDeniedException ? e.Message : Text.Get("Import.Crashed", e.GetType().Name), 2000), CancellationToken.None);
         }
     }
 
@@ -281,12 +281,15 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         }
     }
 
-    private async Task SetStatusAsync(Guid id, ImportStatus status, string? error, CancellationToken ct)
+    /// <summary>The step's end. A dry run that was cancelled or failed leaves the import as uploaded (its mapping can change, the import starts at the top).</summary>
+    private async Task SetStatusAsync(ImportJob job, ImportStatus status, string? error, CancellationToken ct)
     {
         await using var system = SystemContext();
         var now = clock.GetUtcNow();
-        await system.Imports.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.Error, error)
-            .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.CancelRequested, false), ct);
+        var dry = job.Status == ImportStatus.Checking && status is ImportStatus.Cancelled or ImportStatus.Failed;
+        var final = dry ? ImportStatus.Uploaded : status;
+        await system.Imports.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, final).SetProperty(j => j.Error, error)
+            .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.CancelRequested, false).SetProperty(j => j.RowsDone, j => dry ? 0 : j.RowsDone), ct);
     }
 
     private MotivDbContext Context(AccessScope scope) => new(dbOptions, new FixedCurrentUser(scope), clock);

@@ -962,6 +962,29 @@ namespace Motiv.Data.Postgres.Migrations
                     b.ToTable("custom_field_values", (string)null);
                 });
 
+            modelBuilder.Entity("Motiv.Core.Customers.DuplicateDismissal", b =>
+                {
+                    b.Property<string>("Entity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("FirstId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SecondId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("DismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DismissedById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Entity", "FirstId", "SecondId");
+
+                    b.ToTable("duplicate_dismissals", (string)null);
+                });
+
             modelBuilder.Entity("Motiv.Core.Customers.Employment", b =>
                 {
                     b.Property<Guid>("Id")

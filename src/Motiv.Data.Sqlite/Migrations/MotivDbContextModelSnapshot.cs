@@ -953,6 +953,29 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.ToTable("custom_field_values", (string)null);
                 });
 
+            modelBuilder.Entity("Motiv.Core.Customers.DuplicateDismissal", b =>
+                {
+                    b.Property<string>("Entity")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirstId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SecondId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DismissedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DismissedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Entity", "FirstId", "SecondId");
+
+                    b.ToTable("duplicate_dismissals", (string)null);
+                });
+
             modelBuilder.Entity("Motiv.Core.Customers.Employment", b =>
                 {
                     b.Property<Guid>("Id")

@@ -66,6 +66,7 @@ public static class ApiEndpoints
         api.MapEmpathyApi();
         api.MapInsightsApi();
         api.MapImportApi();
+        api.MapDuplicateApi();
 
         var rates = api.MapGroup("/exchange-rates").WithTags("exchange-rates");
         rates.MapGet("", async (string? currency, ExchangeRateService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ListAsync(currency, ct) }));

@@ -82,6 +82,8 @@ public static class MotivServices
         services.AddScoped<Motiv.Core.Analytics.InsightsService>();
         services.AddScoped<Motiv.Core.Analytics.ExportService>();
         services.AddSingleton<Motiv.Core.Import.ImportTargets>();
+        services.AddScoped<DuplicateService>();
+        services.AddScoped<MergeService>();
         services.AddSingleton<Motiv.Core.Import.ImportQueue>();
         services.AddScoped<Motiv.Core.Import.ImportService>();
         services.AddScoped<Motiv.Core.Import.ImportRunner>();

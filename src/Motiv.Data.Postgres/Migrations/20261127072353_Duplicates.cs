@@ -1,0 +1,37 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Motiv.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Duplicates : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "duplicate_dismissals",
+                columns: table => new
+                {
+                    Entity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FirstId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SecondId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DismissedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    DismissedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_duplicate_dismissals", x => new { x.Entity, x.FirstId, x.SecondId });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "duplicate_dismissals");
+        }
+    }
+}
