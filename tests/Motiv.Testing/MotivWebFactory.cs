@@ -140,6 +140,7 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
             await db.Webhooks.CountAsync(), await db.WebhookDeliveries.CountAsync(),
             await db.MotiveEvidence.CountAsync(), await db.MotiveEvidence.CountAsync(e => e.Status != Motiv.Core.Empathy.EvidenceStatus.Open), await db.MotiveRatings.CountAsync(),
             await db.MotiveSnapshots.CountAsync(), await db.HealthScores.CountAsync(), await db.HealthHistory.CountAsync(), await db.ActionFeedback.CountAsync(),
+            await db.Segments.CountAsync(), await db.AnalyticsRuns.CountAsync(), await db.DuplicateDismissals.CountAsync(),
             await db.Imports.CountAsync(), await db.Imports.SumAsync(j => j.RowsDone), await db.Imports.CountAsync(j => j.Status == Motiv.Core.Import.ImportStatus.Uploaded), await db.ImportRows.CountAsync(),
         };
         return string.Join("/", parts);

@@ -132,3 +132,41 @@ internal sealed class DuplicateDismissalConfiguration : IEntityTypeConfiguration
         b.Property(x => x.Entity).HasMaxLength(20);
     }
 }
+
+internal sealed class CustomerScoreConfiguration : IEntityTypeConfiguration<Analytics.CustomerScore>
+{
+    public void Configure(EntityTypeBuilder<Analytics.CustomerScore> b)
+    {
+        b.ToTable("customer_scores");
+        b.HasKey(x => x.OrganizationId);
+        b.Property(x => x.OrganizationId).ValueGeneratedNever();
+        b.Property(x => x.HistoricValue).HasPrecision(18, 2);
+        b.HasIndex(x => x.Segment);
+        b.HasIndex(x => x.ChurnRisk);
+    }
+}
+
+internal sealed class AnalyticsRunConfiguration : IEntityTypeConfiguration<Analytics.AnalyticsRun>
+{
+    public void Configure(EntityTypeBuilder<Analytics.AnalyticsRun> b)
+    {
+        b.ToTable("analytics_runs");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Status).HasMaxLength(20);
+        b.Property(x => x.Error).HasMaxLength(2000);
+        b.HasIndex(x => x.StartedAt);
+    }
+}
+
+internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Analytics.Segment>
+{
+    public void Configure(EntityTypeBuilder<Analytics.Segment> b)
+    {
+        b.ToTable("segments");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Entity).HasMaxLength(20);
+        b.Property(x => x.Conditions).HasJsonConversion();
+        b.HasIndex(x => x.OwnerId);
+    }
+}

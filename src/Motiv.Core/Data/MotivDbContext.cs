@@ -70,6 +70,9 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Import.ImportJob> Imports => Set<Import.ImportJob>();
     public DbSet<Import.ImportRow> ImportRows => Set<Import.ImportRow>();
     public DbSet<Customers.DuplicateDismissal> DuplicateDismissals => Set<Customers.DuplicateDismissal>();
+    public DbSet<Analytics.CustomerScore> CustomerScores => Set<Analytics.CustomerScore>();
+    public DbSet<Analytics.AnalyticsRun> AnalyticsRuns => Set<Analytics.AnalyticsRun>();
+    public DbSet<Analytics.Segment> Segments => Set<Analytics.Segment>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

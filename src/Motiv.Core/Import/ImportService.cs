@@ -24,14 +24,17 @@ public sealed class ImportOptions
     public int StaleAfterSeconds { get; set; } = 120;
 }
 
-/// <summary>Import ids waiting for the worker.</summary>
-public sealed class ImportQueue
+/// <summary>Long work started by a user and done in the background, one after the other: imports and analytics runs.</summary>
+public sealed class WorkQueue
 {
-    private readonly Channel<Guid> _channel = Channel.CreateUnbounded<Guid>();
+    public const string Import = "import";
+    public const string Analytics = "analytics";
 
-    public void Enqueue(Guid id) => _channel.Writer.TryWrite(id);
+    private readonly Channel<(string Kind, Guid Id)> _channel = Channel.CreateUnbounded<(string, Guid)>();
 
-    public IAsyncEnumerable<Guid> ReadAllAsync(CancellationToken ct) => _channel.Reader.ReadAllAsync(ct);
+    public void Enqueue(string kind, Guid id) => _channel.Writer.TryWrite((kind, id));
+
+    public IAsyncEnumerable<(string Kind, Guid Id)> ReadAllAsync(CancellationToken ct) => _channel.Reader.ReadAllAsync(ct);
 }
 
 public sealed record ImportFieldDto(string Key, bool Required, string Label);
@@ -52,7 +55,7 @@ public sealed record ImportRowDto(int Row, RowOutcome Outcome, IReadOnlyList<str
 /// from German and English headers), check it in a dry run, run it, cancel it, read its errors and undo it. The work
 /// itself is done by <see cref="ImportRunner"/> in the background, with the uploader's rights.
 /// </summary>
-public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser user, ImportTargets targets, ImportQueue queue,
+public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, ICurrentUser user, ImportTargets targets, WorkQueue queue,
     IOptions<ImportOptions> options, TimeProvider clock)
 {
     public const int PreviewRows = 10;
@@ -204,7 +207,7 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
         job.StartedAt = job.HeartbeatAt = clock.GetUtcNow();
         job.FinishedAt = null;
         await db.SaveChangesAsync(ct);
-        queue.Enqueue(id);
+        queue.Enqueue(WorkQueue.Import, id);
         return ToDto(job);
     }
 
@@ -235,7 +238,7 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
         job.StartedAt = job.HeartbeatAt = clock.GetUtcNow();
         job.FinishedAt = null;
         await db.SaveChangesAsync(ct);
-        queue.Enqueue(id);
+        queue.Enqueue(WorkQueue.Import, id);
         return ToDto(job);
     }
 

@@ -10,7 +10,7 @@ namespace Motiv.Web.Hosting;
 /// <summary>
 /// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
 /// webhook deliveries every 20 seconds, motive inference every 30 seconds, reminders every minute, mailbox synchronisation every five minutes, keep-in-touch
-/// and important-date tasks hourly, the recycle-bin purge every six hours, relationship health nightly at 02:30 (server time). Each runs as Motiv itself
+/// and important-date tasks hourly, the recycle-bin purge every six hours, relationship health nightly at 02:30 and customer analytics at 03:00 (server time). Each runs as Motiv itself
 /// and never twice at the same time.
 /// </summary>
 public static class Jobs
@@ -25,6 +25,7 @@ public static class Jobs
             q.ScheduleJob<WebhookJob>(t => t.WithIdentity(nameof(WebhookJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(20), null));
             q.ScheduleJob<MotiveJob>(t => t.WithIdentity(nameof(MotiveJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(30), null));
             q.ScheduleJob<HealthJob>(t => t.WithIdentity(nameof(HealthJob)).WithCronSchedule("0 30 2 * * ?"));
+            q.ScheduleJob<AnalyticsJob>(t => t.WithIdentity(nameof(AnalyticsJob)).WithCronSchedule("0 0 3 * * ?"));
             q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -107,11 +108,12 @@ public sealed class HealthJob(IServiceProvider services, ILogger<HealthJob> log)
 }
 
 /// <summary>
-/// Runs imports one after the other as they are started; every minute it also takes up imports whose process was cut
-/// off (their heartbeat stopped: a crash, a kill -9, a restart), which go on after their last committed row.
+/// Runs long work users start (imports, analytics runs) one after the other; every minute it also takes up imports
+/// whose process was cut off (their heartbeat stopped: a crash, a kill -9, a restart), which go on after their last
+/// committed row.
 /// </summary>
-public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.ImportQueue queue, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<Motiv.Core.Import.ImportOptions> options, ILogger<ImportWorker> log) : BackgroundService
+public sealed class BackgroundWorker(IServiceProvider services, Motiv.Core.Import.WorkQueue queue, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Motiv.Core.Import.ImportOptions> options, ILogger<BackgroundWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -122,10 +124,22 @@ public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.Im
             do await EnqueueCutOffAsync(stoppingToken);
             while (await sweep.WaitForNextTickAsync(stoppingToken));
         }, stoppingToken);
-        await foreach (var id in queue.ReadAllAsync(stoppingToken))
+        await foreach (var (kind, id) in queue.ReadAllAsync(stoppingToken))
         {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<Motiv.Core.Import.ImportRunner>().RunAsync(id, stoppingToken);
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                if (kind == Motiv.Core.Import.WorkQueue.Import) await scope.ServiceProvider.GetRequiredService<Motiv.Core.Import.ImportRunner>().RunAsync(id, stoppingToken);
+                else
+                {
+                    await using var db = SystemDb.Create(scope.ServiceProvider);
+                    await Motiv.Core.Analytics.CustomerScoring.RunAsync(db, id, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "{Kind} {Id} failed", kind, id);
+            }
         }
     }
 
@@ -137,11 +151,22 @@ public sealed class ImportWorker(IServiceProvider services, Motiv.Core.Import.Im
             await using var db = SystemDb.Create(scope.ServiceProvider);
             var busy = await db.Imports.AsNoTracking().Where(j => j.Status == Motiv.Core.Import.ImportStatus.Checking || j.Status == Motiv.Core.Import.ImportStatus.Running
                 || j.Status == Motiv.Core.Import.ImportStatus.Undoing).ToListAsync(ct);
-            foreach (var job in busy.Where(j => Motiv.Core.Import.ImportService.IsCutOff(j, options.Value, clock.GetUtcNow()))) queue.Enqueue(job.Id);
+            foreach (var job in busy.Where(j => Motiv.Core.Import.ImportService.IsCutOff(j, options.Value, clock.GetUtcNow()))) queue.Enqueue(Motiv.Core.Import.WorkQueue.Import, job.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Cut-off imports could not be read; the next sweep tries again");
         }
+    }
+}
+
+/// <summary>The customer analytics (RFM, lifetime value, churn risk, product breadth) recomputed for everyone, nightly at 03:00.</summary>
+[DisallowConcurrentExecution]
+public sealed class AnalyticsJob(IServiceProvider services, ILogger<AnalyticsJob> log) : SystemJob(services, log)
+{
+    protected override async Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct)
+    {
+        if (await Motiv.Core.Analytics.CustomerScoring.StartAsync(db, null, ct) is not { } id) return 0;
+        return (await Motiv.Core.Analytics.CustomerScoring.RunAsync(db, id, ct)).Customers;
     }
 }

@@ -84,10 +84,12 @@ public static class MotivServices
         services.AddSingleton<Motiv.Core.Import.ImportTargets>();
         services.AddScoped<DuplicateService>();
         services.AddScoped<MergeService>();
-        services.AddSingleton<Motiv.Core.Import.ImportQueue>();
+        services.AddSingleton<Motiv.Core.Import.WorkQueue>();
+        services.AddScoped<Motiv.Core.Analytics.SegmentService>();
+        services.AddScoped<Motiv.Core.Analytics.AnalyticsRunService>();
         services.AddScoped<Motiv.Core.Import.ImportService>();
         services.AddScoped<Motiv.Core.Import.ImportRunner>();
-        services.AddHostedService<ImportWorker>();
+        services.AddHostedService<BackgroundWorker>();
         services.Configure<Motiv.Core.Import.ImportOptions>(config.GetSection("Motiv:Import"));
         services.AddSingleton<Motiv.Core.Empathy.IProductSuggestions, Motiv.Core.Empathy.CatalogueSuggestions>();
         services.AddFormRateLimit(config);
