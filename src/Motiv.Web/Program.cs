@@ -40,6 +40,11 @@ app.MapGet("/quotes/{id:guid}/pdf", Motiv.Web.Api.SalesEndpoints.DownloadPdfAsyn
 app.MapGet("/attachments/{id:guid}/{attachmentId:guid}", Motiv.Web.Api.CommunicationEndpoints.DownloadAsync).RequireAuthorization();
 app.MapGet("/meetings/{id:guid}.ics", Motiv.Web.Api.CommunicationEndpoints.MeetingIcsAsync).RequireAuthorization();
 app.MapGet("/imports/{id:guid}/errors.csv", Motiv.Web.Api.ImportEndpoints.ErrorReportAsync).RequireAuthorization();
+// A report as CSV or XLSX for the dashboard's download links (the API under /api/v1 takes bearer tokens only).
+app.MapGet("/reports/{key}.{format}", async (string key, string format, [Microsoft.AspNetCore.Http.AsParameters] Motiv.Core.Analytics.ReportQuery query,
+    Motiv.Core.Analytics.ReportService reports, HttpContext http) =>
+    Motiv.Web.Api.InsightEndpoints.ReportFile(await reports.RunAsync(key, query, http.RequestAborted), format, http)).RequireAuthorization();
+app.MapGet("/segments/{id:guid}/export.{format}", Motiv.Web.Api.InsightEndpoints.SegmentExportAsync).RequireAuthorization();
 app.MapGet("/calendar/{file}", Motiv.Web.Api.CommunicationEndpoints.FeedAsync).AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

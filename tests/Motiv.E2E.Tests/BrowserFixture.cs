@@ -18,6 +18,7 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public const string AdminEmail = "anna.admin@test.example";
     public const string SalesEmail = "sven.sales@test.example";
+    public const string ManagerEmail = "mia.manager@test.example";
 
     public async Task StartAsync()
     {
@@ -32,6 +33,7 @@ public sealed class BrowserFixture : IAsyncDisposable
             TeamId = await factory.CreateTeamAsync("Vertrieb");
             await factory.CreateUserAsync(AdminEmail, Roles.Administrator, TeamId);
             await factory.CreateUserAsync(SalesEmail, Roles.Sales, TeamId);
+            await factory.CreateUserAsync(ManagerEmail, Roles.Manager, TeamId);
             await using (var sys = factory.SystemDb())
             {
                 // Enough records that German number formats (1.234) show in the pager.

@@ -54,6 +54,12 @@ public sealed class SegmentApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var lost = await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "rfmSegment", op = "in", value = "lost,hibernating,atRisk,cannotLoseThem" } } });
         Assert.InRange(lost, 1, 3);
 
+        // Cross-selling per customer: what most customers bought and this one has not; nothing it already has.
+        var suggestions = (await OkJsonAsync(await client.GetAsync($"/api/v1/organizations/{orgs[0]}/product-suggestions"))).GetProperty("items");
+        Assert.Contains(suggestions.EnumerateArray(), x => x.GetProperty("productId").GetGuid() == product.GetProperty("id").GetGuid());
+        Assert.DoesNotContain((await OkJsonAsync(await client.GetAsync($"/api/v1/organizations/{orgs[11]}/product-suggestions"))).GetProperty("items").EnumerateArray(),
+            x => x.GetProperty("productId").GetGuid() == product.GetProperty("id").GetGuid());
+
         var segment = await OkJsonAsync(await client.PostAsync("/api/v1/segments", Json(new
         {
             name = "Gute Kunden ohne Segmentierer", entity = "organizations",

@@ -44,6 +44,9 @@ public sealed record ProductSuggestion(Guid ProductId, string Name, double Confi
 public interface IProductSuggestions
 {
     Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct);
+
+    /// <summary>The same for an organisation: what it has not bought yet, from what it bought.</summary>
+    Task<IReadOnlyList<ProductSuggestion>> SuggestForOrganizationAsync(MotivDbContext db, Guid organizationId, int max, CancellationToken ct);
 }
 
 /// <summary>
@@ -62,21 +65,45 @@ public sealed class CatalogueSuggestions : IProductSuggestions
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct)
     {
         var employers = await db.Employments.AsNoTracking().Where(e => personIds.Contains(e.PersonId) && e.IsPrimary).ToDictionaryAsync(e => e.PersonId, e => e.OrganizationId, ct);
-        var orders = db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
+        var orders = Orders(db);
+        var orgs = employers.Values.Distinct().ToList();
+        var ownedLines = await orders.Where(o => (o.PersonId != null && personIds.Contains(o.PersonId.Value)) || orgs.Contains(o.OrganizationId))
+            .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, o.PersonId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
+        var rank = await RankerAsync(db, orders, ct);
+        var result = new Dictionary<Guid, IReadOnlyList<ProductSuggestion>>();
+        foreach (var personId in personIds)
+        {
+            var org = employers.TryGetValue(personId, out var o) ? o : (Guid?)null;
+            result[personId] = rank([.. ownedLines.Where(l => l.PersonId == personId || l.OrganizationId == org).Select(l => l.ProductId!.Value)], max);
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<ProductSuggestion>> SuggestForOrganizationAsync(MotivDbContext db, Guid organizationId, int max, CancellationToken ct)
+    {
+        var orders = Orders(db);
+        var owned = await orders.Where(o => o.OrganizationId == organizationId).SelectMany(o => o.Lines, (o, l) => l.ProductId).Where(p => p != null).Select(p => p!.Value)
+            .Distinct().ToListAsync(ct);
+        return (await RankerAsync(db, orders, ct))([.. owned], max);
+    }
+
+    /// <summary>Orders of everyone (the rules are the company's knowledge), not cancelled.</summary>
+    private static IQueryable<Order> Orders(MotivDbContext db) =>
+        db.Orders.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled);
+
+    /// <summary>For what a customer owns, the products to offer: by rule (best confidence × lift first, with the rule quoted), else the most popular.</summary>
+    private async Task<Func<HashSet<Guid>, int, IReadOnlyList<ProductSuggestion>>> RankerAsync(MotivDbContext db, IQueryable<Order> orders, CancellationToken ct)
+    {
         var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags })
             .ToDictionaryAsync(p => p.Id, ct);
         string Name(Guid id) => products.TryGetValue(id, out var p) ? (Text.IsGerman ? p.NameDe : p.NameEn) : "";
         var current = await ModelAsync(orders, ct);
         var rules = current.Rules.Where(r => products.ContainsKey(r.Consequent[0])).ToList();
         var popular = current.Popular.Where(p => products.ContainsKey(p.Product)).ToList();
-        var orgs = employers.Values.Distinct().ToList();
-        var ownedLines = await orders.Where(o => (o.PersonId != null && personIds.Contains(o.PersonId.Value)) || orgs.Contains(o.OrganizationId))
-            .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, o.PersonId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
-        var result = new Dictionary<Guid, IReadOnlyList<ProductSuggestion>>();
-        foreach (var personId in personIds)
+        ProductSuggestion Suggestion(Guid id, double confidence, string reason) =>
+            new(id, Name(id), Math.Clamp(confidence, 0.05, 0.9), reason, MotiveTags(products[id].Tags));
+        return (owned, max) =>
         {
-            var org = employers.TryGetValue(personId, out var o) ? o : (Guid?)null;
-            var owned = ownedLines.Where(l => l.PersonId == personId || l.OrganizationId == org).Select(l => l.ProductId!.Value).ToHashSet();
             var byRule = rules.Where(r => !owned.Contains(r.Consequent[0]) && r.Antecedent.All(owned.Contains))
                 .GroupBy(r => r.Consequent[0]).Select(g => g.OrderByDescending(r => r.Confidence * r.Lift).First())
                 .OrderByDescending(r => r.Confidence * r.Lift).ThenBy(r => r.Consequent[0]).Take(max)
@@ -86,12 +113,8 @@ public sealed class CatalogueSuggestions : IProductSuggestions
                 ? popular.Where(p => !owned.Contains(p.Product) && byRule.All(b => b.ProductId != p.Product)).Take(max - byRule.Count)
                     .Select(p => Suggestion(p.Product, p.Share, Text.Get("Nba.Why.Popular", (int)Math.Round(p.Share * 100))))
                 : [];
-            result[personId] = [.. byRule, .. fill];
-        }
-        return result;
-
-        ProductSuggestion Suggestion(Guid id, double confidence, string reason) =>
-            new(id, Name(id), Math.Clamp(confidence, 0.05, 0.9), reason, MotiveTags(products[id].Tags));
+            return [.. byRule, .. fill];
+        };
     }
 
     private async Task<Model> ModelAsync(IQueryable<Order> orders, CancellationToken ct)
@@ -200,6 +223,14 @@ public sealed class NextBestActionService(IDbContextFactory<MotivDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await Records.FindAsync(db.People.AsNoTracking(), personId, ct);
         return (await products.SuggestAsync(db, [personId], 5, ct))[personId];
+    }
+
+    /// <summary>Cross-selling for a customer organisation the user may read: the next products to offer, each with the rule behind it.</summary>
+    public async Task<IReadOnlyList<ProductSuggestion>> OrganizationProductSuggestionsAsync(Guid organizationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await Records.FindAsync(db.Organizations.AsNoTracking(), organizationId, ct);
+        return await products.SuggestForOrganizationAsync(db, organizationId, 5, ct);
     }
 
     /// <summary>For the mail composer: the person's known motives with arguments, and the templates that fit them best.</summary>

@@ -36,6 +36,8 @@ public static class EmpathyEndpoints
             var p = await s.GetAsync(id, ct);
             return Results.File(System.Text.Encoding.UTF8.GetBytes(Core.Analytics.VCard.Write(p)), "text/vcard; charset=utf-8", $"{p.LastName}-{p.FirstName}.vcf".Replace(' ', '-'));
         }).WithTags("people");
+        api.MapGet("/organizations/{id:guid}/product-suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) =>
+            TypedResults.Ok(new { items = await s.OrganizationProductSuggestionsAsync(id, ct) })).WithTags("insights");
         person.MapGet("/product-suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(new { items = await s.ProductSuggestionsAsync(id, ct) }))
             .WithTags("insights");
         person.MapGet("/motives/suggestions", async (Guid id, NextBestActionService s, CancellationToken ct) => TypedResults.Ok(await s.MailSuggestionAsync(id, ct)));

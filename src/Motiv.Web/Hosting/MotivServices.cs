@@ -87,6 +87,8 @@ public static class MotivServices
         services.AddSingleton<Motiv.Core.Import.WorkQueue>();
         services.AddScoped<Motiv.Core.Analytics.SegmentService>();
         services.AddScoped<Motiv.Core.Analytics.AnalyticsRunService>();
+        services.AddScoped<Motiv.Core.Analytics.ReportService>();
+        services.AddScoped<Motiv.Core.Analytics.DashboardService>();
         services.AddScoped<Motiv.Core.Import.ImportService>();
         services.AddScoped<Motiv.Core.Import.ImportRunner>();
         services.AddHostedService<BackgroundWorker>();
