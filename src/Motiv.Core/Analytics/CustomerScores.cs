@@ -72,10 +72,19 @@ public static class CustomerScoring
             var rfm = Rfm.Score(histories, asOf).ToDictionary(s => s.CustomerId);
             BgNbdParameters? bg = null;
             GammaGammaParameters? gg = null;
+            string? note = null;
             if (histories.Count >= InsightsService.MinimumCustomers)
             {
-                bg = BgNbd.Fit(histories);
-                if (histories.Count(h => h.Frequency > 0 && h.MonetaryValue > 0) >= InsightsService.MinimumCustomers) gg = GammaGamma.Fit(histories);
+                // Without a model the scores are stored all the same: RFM and breadth do not need one.
+                try
+                {
+                    bg = BgNbd.Fit(histories);
+                    if (histories.Count(h => h.Frequency > 0 && h.MonetaryValue > 0) >= InsightsService.MinimumCustomers) gg = GammaGamma.Fit(histories);
+                }
+                catch (InvalidOperationException e)
+                {
+                    note = e.Message;
+                }
             }
             await ProgressAsync(db, run, 50, ct);
             var breadth = await db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
@@ -110,7 +119,7 @@ public static class CustomerScoring
             var model = bg is null ? null : new ClvModelDto(asOf, settings.Unit, histories.Count, histories.Count(h => h.Frequency > 0), new BgNbdDto(bg.R, bg.Alpha, bg.A, bg.B, bg.LogLikelihood),
                 gg is null ? null : new GammaGammaDto(gg.P, gg.Q, gg.V, gg.LogLikelihood));
             await db.AnalyticsRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "completed").SetProperty(r => r.Progress, 100)
-                .SetProperty(r => r.Customers, histories.Count).SetProperty(r => r.Model, model == null ? null : JsonColumn.Serialize(model))
+                .SetProperty(r => r.Customers, histories.Count).SetProperty(r => r.Model, model == null ? null : JsonColumn.Serialize(model)).SetProperty(r => r.Error, note)
                 .SetProperty(r => r.FinishedAt, db.Clock.GetUtcNow()), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

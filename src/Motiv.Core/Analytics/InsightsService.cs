@@ -119,9 +119,16 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
     private static (BgNbdParameters, GammaGammaParameters?) Fit(List<CustomerHistory> histories)
     {
         if (histories.Count < MinimumCustomers) throw ValidationException.ForQuery("customers", Text.Get("Insights.TooFewCustomers", MinimumCustomers, histories.Count));
-        var bg = BgNbd.Fit(histories);
-        var gg = histories.Count(h => h.Frequency > 0 && h.MonetaryValue > 0) >= MinimumCustomers ? GammaGamma.Fit(histories) : null;
-        return (bg, gg);
+        try
+        {
+            var bg = BgNbd.Fit(histories);
+            var gg = histories.Count(h => h.Frequency > 0 && h.MonetaryValue > 0) >= MinimumCustomers ? GammaGamma.Fit(histories) : null;
+            return (bg, gg);
+        }
+        catch (InvalidOperationException)
+        {
+            throw ValidationException.ForQuery("customers", Text.Get("Insights.NoConvergence"));
+        }
     }
 
     /// <summary>Orders the user may read, not cancelled, up to the day; only of organisations with the tag when one is asked for.</summary>

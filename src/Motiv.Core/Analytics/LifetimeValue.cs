@@ -114,14 +114,30 @@ public static class BgNbd
         return max + Math.Log(Math.Exp(x - max) + Math.Exp(y - max));
     }
 
-    /// <summary>Nelder-Mead from a start, restarted from its result once (the simplex can stall on flat likelihoods).</summary>
+    /// <summary>
+    /// Nelder-Mead from a start, restarted from its result once (the simplex can stall on flat likelihoods). The log
+    /// parameters are kept within ±15 (parameters between 3·10⁻⁷ and 3·10⁶): data without a dropout pattern drives a
+    /// parameter towards zero or infinity, and the search would otherwise never end. Throws
+    /// <see cref="InvalidOperationException"/> when it does not settle.
+    /// </summary>
     internal static double[] Minimise(Func<Vector<double>, double> objective, double[] start)
     {
-        var function = ObjectiveFunction.Value(objective);
-        var point = Vector<double>.Build.DenseOfArray(start);
-        for (var round = 0; round < 2; round++)
-            point = NelderMeadSimplex.Minimum(function, point, 1e-10, 20_000).MinimizingPoint;
-        return point.ToArray();
+        var function = ObjectiveFunction.Value(v => v.Any(x => double.IsNaN(x) || Math.Abs(x) > 15) ? double.MaxValue / 4 : objective(v));
+        // A likelihood that is flat towards a bound settles with a looser tolerance.
+        foreach (var tolerance in new[] { 1e-10, 1e-7 })
+        {
+            try
+            {
+                var point = Vector<double>.Build.DenseOfArray(start);
+                for (var round = 0; round < 2; round++)
+                    point = NelderMeadSimplex.Minimum(function, point, tolerance, 20_000).MinimizingPoint;
+                return point.ToArray();
+            }
+            catch (MaximumIterationsException)
+            {
+            }
+        }
+        throw new InvalidOperationException("The model did not converge on this data.");
     }
 }
 

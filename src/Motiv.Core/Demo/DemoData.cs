@@ -84,6 +84,20 @@ public sealed class DemoData(UserManager<MotivUser> users, TimeProvider clock)
         await DemoEmpathy.SeedAsync(db, faker, people, now, ct);
         // Relationship health as the nightly job would have computed it two months and one month ago, and today.
         foreach (var daysAgo in new[] { 60, 30, 0 }) await Empathy.HealthService.RecomputeAllAsync(db, now.AddDays(-daysAgo), ct);
+        // The customer analytics as the nightly job computes them, and two shared segments over them.
+        if (await Analytics.CustomerScoring.StartAsync(db, null, ct) is { } run) await Analytics.CustomerScoring.RunAsync(db, run, ct);
+        db.Segments.AddRange(
+            new Analytics.Segment
+            {
+                Id = Guid.CreateVersion7(), Name = "Kunden, die wir nicht verlieren dürfen", Entity = "organizations", OwnerId = userIds[0].Id, Shared = true, CreatedAt = now, UpdatedAt = now,
+                Conditions = [new("rfmSegment", "in", "cannotLoseThem,atRisk,hibernating")],
+            },
+            new Analytics.Segment
+            {
+                Id = Guid.CreateVersion7(), Name = "Newsletter mit Einwilligung", Entity = "people", OwnerId = userIds[0].Id, Shared = true, CreatedAt = now, UpdatedAt = now,
+                Conditions = [new("consent", "eq", "email/newsletter")],
+            });
+        await db.SaveChangesAsync(ct);
         return true;
     }
 

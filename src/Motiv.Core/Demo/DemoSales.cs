@@ -227,7 +227,8 @@ internal static class DemoSales
             var c = 0;
             while (c < customers.Count - 1 && (pick -= weights[c]) > 0) c++;
             var customer = customers[c];
-            var date = start.AddDays(f.Random.Int(0, 729));
+            // A fifth of the customers stopped buying after their first ten months, so churn models have something to find.
+            var date = start.AddDays(f.Random.Int(0, c % 5 == 4 ? 299 : 729));
             var (year, seq, number) = Next("order", "AB", date);
             var order = new Order
             {
