@@ -2,13 +2,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
+using static Motiv.E2E.Tests.Journey;
+
 namespace Motiv.E2E.Tests;
 
 /// <summary>Duplicates in a real Chromium: two people with the same e-mail address found by the scan, compared field by field and merged into one.</summary>
 public sealed class DuplicateJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
-
     [Fact]
     public async Task Find_two_people_with_the_same_address_and_merge_them_keeping_the_other_spelling_of_the_last_name()
     {

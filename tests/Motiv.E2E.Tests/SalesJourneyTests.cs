@@ -2,21 +2,13 @@ using System.Text;
 using System.Text.Json;
 using UglyToad.PdfPig;
 
+using static Motiv.E2E.Tests.Journey;
+
 namespace Motiv.E2E.Tests;
 
 /// <summary>The daily sales work in a real Chromium: convert a lead, move a deal on the board, write a quote and get its PDF.</summary>
 public sealed class SalesJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
-
-    private static async Task<JsonElement> PostAsync(HttpClient client, string url, object body)
-    {
-        var response = await client.PostAsync(url, Json(body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     private static async Task<Guid> DefaultPipelineAsync(HttpClient client) =>
         JsonDocument.Parse(await client.GetStringAsync("/api/v1/pipelines")).RootElement.GetProperty("items")[0].GetProperty("id").GetGuid();
 

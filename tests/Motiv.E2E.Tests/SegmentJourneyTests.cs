@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using static Motiv.E2E.Tests.Journey;
+
 namespace Motiv.E2E.Tests;
 
 /// <summary>
@@ -11,20 +13,6 @@ namespace Motiv.E2E.Tests;
 /// </summary>
 public sealed class SegmentJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
-
-    private static async Task<JsonElement> PostAsync(HttpClient client, string url, object body)
-    {
-        var response = await client.PostAsync(url, Json(body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement;
-    }
-
-    /// <summary>An item of the open select list whose whole text is <paramref name="text"/> ("Tag", not "Categories bought").</summary>
-    private static ILocator Item(IPage page, string text) =>
-        page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
-
     [Fact]
     public async Task Recompute_the_analytics_then_build_a_segment_by_tag_and_orders_watching_the_live_count_and_see_its_members()
     {
