@@ -28,7 +28,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IClassFixtur
         var product = $"Dashboardberatung {suffix}";
         var today = DateOnly.FromDateTime(browser.Factory.Time.GetUtcNow().UtcDateTime);
         // The default arrangement, whatever an earlier journey left.
-        var reset = await api.PutAsync("/api/v1/dashboard", Json(new { widgets = Motiv.Core.Analytics.DashboardService.Default }));
+        var reset = await api.PutAsync("/api/v1/dashboards", Json(new { widgets = Motiv.Core.Analytics.DashboardService.Default }));
         Assert.True(reset.IsSuccessStatusCode, await reset.Content.ReadAsStringAsync());
         // One order this year with a free-text line: revenue by product lists it under the line's name.
         var org = await PostAsync(api, "/api/v1/organizations", new { name = $"Dashboardkunde {suffix} GmbH", visibility = "everyone" });
@@ -90,7 +90,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IClassFixtur
             await page.GetByTestId("dashboard-save").ClickAsync();
             await Expect(page.GetByTestId("dashboard-save")).ToHaveCountAsync(0);
         });
-        var stored = JsonDocument.Parse(await api.GetStringAsync("/api/v1/dashboard")).RootElement.GetProperty("widgets").EnumerateArray()
+        var stored = JsonDocument.Parse(await api.GetStringAsync("/api/v1/dashboards")).RootElement.GetProperty("widgets").EnumerateArray()
             .Select(w => w.GetProperty("report").GetString() + ":" + (w.TryGetProperty("groupBy", out var g) ? g.GetString() : null)).ToArray();
         Assert.Equal(["forecast:", "pipeline-funnel:", "win-rate:", "revenue:month", "revenue:category", "revenue:product"], stored);
 

@@ -55,6 +55,42 @@ public sealed class ExportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Deals_orders_products_and_leads_export_too_and_a_saved_view_exports_with_its_filters(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var tag = "xv-" + Guid.CreateVersion7().ToString("N")[^8..];
+        var pipelineId = (await OkJsonAsync(await client.GetAsync("/api/v1/pipelines"))).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var (orgId, _) = await client.CreateOrganizationAsync(new { name = Unique("Export AG") });
+        foreach (var title in new[] { "=2+3 Anlage", "Wartung" })
+            await OkJsonAsync(await client.PostAsync("/api/v1/deals", Json(new { title, organizationId = orgId, amount = 1234.5, pipelineId, tags = new[] { tag } })), HttpStatusCode.Created);
+        await OkJsonAsync(await client.PostAsync("/api/v1/deals", Json(new { title = "Ohne Schlagwort", organizationId = orgId, amount = 1, pipelineId })), HttpStatusCode.Created);
+        var view = await OkJsonAsync(await client.PostAsync("/api/v1/views", Json(new { recordType = "deal", name = Unique("Export"), filters = new { tag } })), HttpStatusCode.Created);
+
+        var csv = await (await client.PostAsync("/api/v1/exports", Json(new { viewId = view.GetProperty("id").GetGuid() }))).Content.ReadAsStringAsync();
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,title,organization,amount,currency,expectedCloseDate,probability,status,tags,updatedAt", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.Contains(",'=2+3 Anlage,", StringComparison.Ordinal) && l.Contains(",1234.5,EUR,", StringComparison.Ordinal));
+
+        await OkJsonAsync(await client.PostAsync("/api/v1/orders", Json(new
+        {
+            organizationId = orgId, orderDate = "2026-11-02", lines = new[] { new { name = "Beratung", unit = "h", quantity = 2, unitPrice = 100, vatRate = 19 } },
+        })), HttpStatusCode.Created);
+        var orders = await (await client.PostAsync("/api/v1/exports", Json(new { entity = "orders", format = "csv", filters = new Dictionary<string, string> { ["organizationId"] = orgId.ToString() } })))
+            .Content.ReadAsStringAsync();
+        var orderLines = orders.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, orderLines.Length);
+        Assert.EndsWith(",2026-11-02," + orderLines[1].Split(',')[4] + ",EUR,200,238,200", orderLines[1]);
+
+        var before = await w.Factory.FingerprintAsync();
+        var bad = await client.PostAsync("/api/v1/exports", Json(new { entity = "deals", filters = new Dictionary<string, string> { ["city"] = "Hamburg" } }));
+        Assert.True((await bad.ReadJsonAsync()).GetProperty("errors").TryGetProperty("filters.city", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Client(w.SalesB).PostAsync("/api/v1/exports", Json(new { viewId = view.GetProperty("id").GetGuid() }))).StatusCode);
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task A_person_comes_as_a_vcard_for_those_who_may_read_them(string db)
     {
         var w = await worlds.GetAsync(db);

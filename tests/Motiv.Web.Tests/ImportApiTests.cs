@@ -69,7 +69,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(HttpStatusCode.Forbidden, (await w.Client(w.ReadOnly).PostAsync("/api/v1/imports?entity=people", new ByteArrayContent("a;b\r\n1;2"u8.ToArray()))).StatusCode);
         Assert.Equal(before, await w.Factory.FingerprintAsync());
 
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { tag, createMissing = true })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { tag, createMissingCustomers = true })));
         var dry = await StepAsync(client, id, "dry-run", "checked");
         Assert.Equal((3, 2, 5), (dry.GetProperty("created").GetInt32(), dry.GetProperty("failed").GetInt32(), dry.GetProperty("rowsTotal").GetInt32()));
         Assert.Equal(0, await CountAsync(client, "people", tag));
@@ -113,7 +113,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var (vatId, _) = await client.CreateOrganizationAsync(new { name = "Steuer AG", vatId = "DE 136 695 976", tags = new[] { tag } });
         var csv = $"Kundennummer,Firma,USt-IdNr.,Ort,Land,Branche\n{k1},Neu GmbH,,Hamburg,DE,Handel\n,Steuer AG,DE136695976,,,Chemie\nK2-{tag},Zweite GmbH,,Köln,DE,\n";
         var id = (await UploadAsync(client, "organizations", "firmen.csv", Encoding.UTF8.GetBytes(csv))).GetProperty("id").GetGuid();
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { policy = "update", tag })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { duplicatePolicy = "update", tag })));
         var done = await StepAsync(client, id, "run", "completed");
         Assert.Equal((1, 2), (done.GetProperty("created").GetInt32(), done.GetProperty("updated").GetInt32()));
         var updated = await OkJsonAsync(await client.GetAsync($"/api/v1/organizations/{oldId}"));
@@ -134,13 +134,13 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 
         // Skip leaves matches alone (all three exist now: the changed one was kept); an order import cannot update.
         var again = (await UploadAsync(client, "organizations", "firmen.csv", Encoding.UTF8.GetBytes(csv))).GetProperty("id").GetGuid();
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { policy = "skip" })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { duplicatePolicy = "skip" })));
         var skipped = await StepAsync(client, again, "run", "completed");
         Assert.Equal((0, 3), (skipped.GetProperty("created").GetInt32(), skipped.GetProperty("skipped").GetInt32()));
         var orders = (await UploadAsync(client, "orders", "auftraege.csv", "Auftragsnummer;Kundennummer;Datum\n1;2;2026-01-01\n"u8.ToArray())).GetProperty("id").GetGuid();
-        var refused = await client.PutAsync($"/api/v1/imports/{orders}", Json(new { policy = "update" }));
+        var refused = await client.PutAsync($"/api/v1/imports/{orders}", Json(new { duplicatePolicy = "update" }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("policy", out _));
+        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("duplicatePolicy", out _));
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
@@ -169,7 +169,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
             $"A3-{tag};C1-{tag};Erste Kunde GmbH;02.04.2026;NICHT-DA;1;10",
             $"A4-{tag};C1-{tag};Erste Kunde GmbH;03.05.2026;{sku}-A;1;600") + "\n";
         var id = (await UploadAsync(client, "orders", "auftraege.csv", Encoding.UTF8.GetBytes(csv))).GetProperty("id").GetGuid();
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { createMissing = true, tag })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { createMissingCustomers = true, tag })));
         var done = await StepAsync(client, id, "run", "completed");
         Assert.Equal((3, 1), (done.GetProperty("created").GetInt32(), done.GetProperty("failed").GetInt32()));
         var report = await OkJsonAsync(await client.GetAsync($"/api/v1/imports/{id}/errors"));
@@ -192,7 +192,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 
         // Rerunning the same file with skip finds the orders by their numbers and creates nothing.
         var again = (await UploadAsync(client, "orders", "auftraege.csv", Encoding.UTF8.GetBytes(csv))).GetProperty("id").GetGuid();
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { createMissing = true, tag })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { createMissingCustomers = true, tag })));
         var second = await StepAsync(client, again, "run", "completed");
         Assert.Equal((0, 3), (second.GetProperty("created").GetInt32(), second.GetProperty("skipped").GetInt32()));
         var undone = await StepAsync(client, id, "undo", "undone");
@@ -220,7 +220,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var id = upload.GetProperty("id").GetGuid();
         Assert.Equal("vcard", upload.GetProperty("format").GetString());
         Assert.Equal(upload.GetProperty("header").EnumerateArray().Select(h => h.GetString()), upload.GetProperty("mapping").EnumerateArray().Select(m => m.GetString()));
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { tag, createMissing = true })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{id}", Json(new { tag, createMissingCustomers = true })));
         var done = await StepAsync(client, id, "run", "completed");
         Assert.Equal((2, 1, 0), (done.GetProperty("created").GetInt32(), done.GetProperty("skipped").GetInt32(), done.GetProperty("failed").GetInt32()));
         var people = (await OkJsonAsync(await client.GetAsync($"/api/v1/people?tag={tag}"))).GetProperty("items").EnumerateArray().ToList();
@@ -237,7 +237,7 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 
         // The card Motiv wrote, imported with "create", gives the same person again.
         var again = (await UploadAsync(client, "people", "vera.vcf", Encoding.UTF8.GetBytes(exported))).GetProperty("id").GetGuid();
-        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { policy = "create", tag })));
+        await OkJsonAsync(await client.PutAsync($"/api/v1/imports/{again}", Json(new { duplicatePolicy = "create", tag })));
         await StepAsync(client, again, "run", "completed");
         var copyId = (await OkJsonAsync(await client.GetAsync($"/api/v1/people?tag={tag}&q=Visitenkarte"))).GetProperty("items")[0].GetProperty("id");
         var copy = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{copyId}"));
@@ -246,6 +246,40 @@ public sealed class ImportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal("Zeile 1\nZeile 2, mit Komma", copy.GetProperty("notes").GetString());
         Assert.Equal("+49301234567", copy.GetProperty("phones")[0].GetProperty("number").GetString());
         Assert.Equal("mobile", copy.GetProperty("phones")[0].GetProperty("type").GetString());
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task One_multipart_request_uploads_maps_and_starts_an_import_and_refused_options_leave_nothing(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var tag = "mp-" + Guid.CreateVersion7().ToString("N")[^8..];
+        var csv = Encoding.UTF8.GetBytes($"Nr,Vorname,Name,Mail\n1,Mia,Multi,mia@{tag}.example\n2,Max,Multi,max@{tag}.example\n");
+        MultipartFormDataContent Form(params (string Name, string Value)[] fields)
+        {
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(csv);
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            form.Add(file, "file", "kontakte.csv");
+            foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+            return form;
+        }
+        var before = await w.Factory.FingerprintAsync();
+        var refused = await client.PostAsync("/api/v1/imports", Form(("entity", "people"), ("duplicatePolicy", "sometimes")));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("duplicatePolicy", out _));
+        var badColumn = await client.PostAsync("/api/v1/imports", Form(("entity", "people"), ("mapping", "Gehalt=notes")));
+        Assert.Contains("Gehalt", (await badColumn.ReadJsonAsync()).GetProperty("errors").GetProperty("mapping")[0].GetString());
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
+
+        var started = await client.PostAsync("/api/v1/imports", Form(("entity", "people"), ("mapping", "Nr=externalId;Mail=email"), ("duplicatePolicy", "update"),
+            ("tag", tag), ("createMissingCustomers", "false"), ("dryRun", "false")));
+        var job = await OkJsonAsync(started, HttpStatusCode.Accepted);
+        Assert.Equal(["externalId", "firstName", "lastName", "email"], job.GetProperty("mapping").EnumerateArray().Select(m => m.GetString()).ToArray());
+        Assert.Equal("update", job.GetProperty("duplicatePolicy").GetString());
+        var id = job.GetProperty("id").GetGuid();
+        for (var i = 0; i < 300 && (await OkJsonAsync(await client.GetAsync($"/api/v1/imports/{id}"))).GetProperty("status").GetString() != "completed"; i++) await Task.Delay(100);
+        Assert.Equal(2, await CountAsync(client, "people", tag));
     }
 
     [Fact]

@@ -97,14 +97,14 @@ public sealed class ReportApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
     {
         var w = await worlds.GetAsync(db);
         var client = w.Client(w.SalesA2);
-        var standard = await OkJsonAsync(await client.GetAsync("/api/v1/dashboard"));
+        var standard = await OkJsonAsync(await client.GetAsync("/api/v1/dashboards"));
         Assert.Equal("forecast", standard.GetProperty("widgets")[0].GetProperty("report").GetString());
-        await OkJsonAsync(await client.PutAsync("/api/v1/dashboard", Json(new { widgets = new object[] { new { report = "revenue", groupBy = "category", width = 12 }, new { report = "win-rate", width = 6 } } })));
-        var mine = await OkJsonAsync(await client.GetAsync("/api/v1/dashboard"));
+        await OkJsonAsync(await client.PutAsync("/api/v1/dashboards", Json(new { widgets = new object[] { new { report = "revenue", groupBy = "category", width = 12 }, new { report = "win-rate", width = 6 } } })));
+        var mine = await OkJsonAsync(await client.GetAsync("/api/v1/dashboards"));
         Assert.Equal(["revenue", "win-rate"], mine.GetProperty("widgets").EnumerateArray().Select(x => x.GetProperty("report").GetString()).ToArray());
-        Assert.Equal("forecast", (await OkJsonAsync(await w.Client(w.SalesA).GetAsync("/api/v1/dashboard"))).GetProperty("widgets")[0].GetProperty("report").GetString());
+        Assert.Equal("forecast", (await OkJsonAsync(await w.Client(w.SalesA).GetAsync("/api/v1/dashboards"))).GetProperty("widgets")[0].GetProperty("report").GetString());
         var before = await w.Factory.FingerprintAsync();
-        var bad = await client.PutAsync("/api/v1/dashboard", Json(new { widgets = new object[] { new { report = "salaries", width = 5 } } }));
+        var bad = await client.PutAsync("/api/v1/dashboards", Json(new { widgets = new object[] { new { report = "salaries", width = 5 } } }));
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("widgets[0].report", out _) && errors.TryGetProperty("widgets[0].width", out _));
         Assert.Equal(before, await w.Factory.FingerprintAsync());

@@ -71,6 +71,9 @@ public sealed class SegmentApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         var second = await OkJsonAsync(await client.GetAsync($"/api/v1/segments/{segmentId}/members?limit=1&cursor={first.GetProperty("nextCursor").GetString()}"));
         var names = new[] { first, second }.Select(p => p.GetProperty("items")[0].GetProperty("name").GetString()).Order().ToArray();
         Assert.Equal([$"Segmentkunde 3 {tag}", $"Segmentkunde 4 {tag}"], names);
+        // The analyses take the segment as their subset.
+        var rfm = await OkJsonAsync(await client.GetAsync($"/api/v1/insights/rfm?segmentId={segmentId}"));
+        Assert.Equal(2, rfm.GetProperty("customers").GetArrayLength());
         var csv = await (await client.PostAsync("/api/v1/exports", Json(new { segmentId }))).Content.ReadAsStringAsync();
         Assert.Equal(3, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
 

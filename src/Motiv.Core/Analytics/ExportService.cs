@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using Motiv.Core.Common;
 using Motiv.Core.Customers;
+using Motiv.Core.Views;
 
 namespace Motiv.Core.Analytics;
 
 /// <summary>What to export: a list (<c>people</c>, <c>organizations</c>) with the filters of the list or a saved view, as CSV or XLSX.</summary>
-public sealed record ExportInput(string? Entity, Dictionary<string, string>? Filters, string? Format, bool Raw = false, Guid? SegmentId = null);
+public sealed record ExportInput(string? Entity, Dictionary<string, string>? Filters, string? Format, bool Raw = false, Guid? SegmentId = null, Guid? ViewId = null);
 
 /// <summary>
 /// Exports a list as CSV, streamed page by page through the list's own service (so it obeys access control and the
@@ -14,24 +15,56 @@ public sealed record ExportInput(string? Entity, Dictionary<string, string>? Fil
 /// carriage return) are neutralised with a leading apostrophe, as OWASP recommends; the raw export for data migration
 /// leaves them as they are and is for administrators only.
 /// </summary>
-public sealed class ExportService(PersonService people, OrganizationService organizations, SegmentService segments,
+public sealed class ExportService(PersonService people, OrganizationService organizations, Sales.LeadService leads, Sales.DealService deals,
+    Sales.ProductService products, Sales.OrderService orders, SegmentService segments,
     Microsoft.EntityFrameworkCore.IDbContextFactory<Data.MotivDbContext> dbFactory, Access.ICurrentUser scope)
 {
-    public static readonly IReadOnlyList<string> Entities = ["people", "organizations"];
+    public static readonly IReadOnlyList<string> Entities = ["people", "organizations", "leads", "deals", "products", "orders"];
+
+    /// <summary>The filters each list takes (besides cf.* where the list has custom fields), as in its API query string.</summary>
+    public static IReadOnlyList<string> FilterNames(string entity) => entity switch
+    {
+        "people" => PersonQuery.FilterNames,
+        "organizations" => OrganizationQuery.FilterNames,
+        "leads" => Sales.LeadQuery.FilterNames,
+        "deals" => Sales.DealQuery.FilterNames,
+        "products" => ["q", "category"],
+        "orders" => ["q", "status", "organizationId", "from", "to"],
+        _ => [],
+    };
+
+    private static readonly Dictionary<string, string> ViewLists = new()
+    {
+        [Organization.Type] = "organizations", [Person.Type] = "people", [Sales.Lead.Type] = "leads", [Sales.Deal.Type] = "deals",
+    };
 
     public async Task<(string Entity, Dictionary<string, string> Filters, bool Raw, string Format)> ValidateAsync(ExportInput input, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
-        // A segment's members: the list is the segment's.
-        var entity = input.SegmentId is { } segment ? await segments.EntityOfAsync(segment, ct) : input.Entity?.Trim().ToLowerInvariant() ?? "";
+        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        string entity;
+        if (input.SegmentId is { } segment) entity = await segments.EntityOfAsync(segment, ct);
+        else if (input.ViewId is { } viewId)
+        {
+            // A saved view the user may use: its list and its filters (filters sent along narrow it further).
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var user = scope.Scope.UserId;
+            var view = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+                db.SavedViews.Where(v => v.Id == viewId && (v.OwnerId == user || v.Shared)), ct) ?? throw new NotFoundException("view", viewId);
+            entity = ViewLists.GetValueOrDefault(view.RecordType, "");
+            foreach (var f in view.Filters) filters[f.Field] = f.Value;
+        }
+        else entity = input.Entity?.Trim().ToLowerInvariant() ?? "";
+        foreach (var (k, v) in input.Filters ?? []) filters[k] = v;
         if (!Entities.Contains(entity)) errors.Add("entity", Text.Get("Validation.Choice"));
         if (input.Format is not (null or "csv" or "xlsx")) errors.Add("format", Text.Get("Validation.Choice"));
-        var allowed = entity == "people" ? PersonQuery.FilterNames : OrganizationQuery.FilterNames;
-        foreach (var name in (input.Filters ?? []).Keys.Where(k => !allowed.Contains(k) && !k.StartsWith("cf.", StringComparison.Ordinal)))
+        var allowed = FilterNames(entity);
+        var custom = entity is "people" or "organizations" or "leads" or "products";
+        foreach (var name in filters.Keys.Where(k => !allowed.Contains(k) && !(custom && k.StartsWith("cf.", StringComparison.Ordinal))))
             errors.Add("filters." + name, Text.Get("Validation.UnknownFilter", name));
         errors.ThrowIfAny();
         if (input.Raw && !scope.Scope.CanAdminister) throw new AccessDeniedException(Text.Get("Access.AdministratorsOnly"));
-        return (entity, input.Filters ?? [], input.Raw, input.Format ?? "csv");
+        return (entity, filters, input.Raw, input.Format ?? "csv");
     }
 
     /// <summary>The list as CSV or XLSX into <paramref name="output"/>, page by page.</summary>
@@ -42,21 +75,54 @@ public sealed class ExportService(PersonService people, OrganizationService orga
         else await WriteCsvAsync(rows, raw, output, ct);
     }
 
-    /// <summary>The header, then every page of the list until it has no next page.</summary>
+    /// <summary>The header, then every page of the list (through the list's own service: its filters, its access rules) until it has no next page.</summary>
     public async IAsyncEnumerable<string?[]> RowsAsync(string entity, Dictionary<string, string> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         static string At(DateTimeOffset d) => d.ToString("O", CultureInfo.InvariantCulture);
-        if (entity == "people")
+        static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        static string Number(decimal d) => d.ToString("0.############", CultureInfo.InvariantCulture);
+        var limit = Paging.MaxLimit;
+        switch (entity)
         {
-            yield return PeopleHeader;
-            await foreach (var p in Pages(cursor => people.ListAsync(PersonQuery.FromFilters(filters) with { Cursor = cursor, Limit = Paging.MaxLimit }, ct)))
-                yield return [p.Id.ToString(), p.FirstName, p.LastName, p.AcademicTitle, p.PrimaryEmail, p.PrimaryPhone, p.City, p.Country, string.Join(' ', p.Tags), At(p.UpdatedAt)];
-        }
-        else
-        {
-            yield return OrganizationHeader;
-            await foreach (var o in Pages(cursor => organizations.ListAsync(OrganizationQuery.FromFilters(filters) with { Cursor = cursor, Limit = Paging.MaxLimit }, ct)))
-                yield return [o.Id.ToString(), o.Name, o.Industry, o.PrimaryEmail, o.PrimaryPhone, o.City, o.Country, string.Join(' ', o.Tags), At(o.UpdatedAt)];
+            case "people":
+                yield return PeopleHeader;
+                await foreach (var p in Pages(cursor => people.ListAsync(PersonQuery.FromFilters(filters) with { Cursor = cursor, Limit = limit }, ct)))
+                    yield return [p.Id.ToString(), p.FirstName, p.LastName, p.AcademicTitle, p.PrimaryEmail, p.PrimaryPhone, p.City, p.Country, string.Join(' ', p.Tags), At(p.UpdatedAt)];
+                break;
+            case "organizations":
+                yield return OrganizationHeader;
+                await foreach (var o in Pages(cursor => organizations.ListAsync(OrganizationQuery.FromFilters(filters) with { Cursor = cursor, Limit = limit }, ct)))
+                    yield return [o.Id.ToString(), o.Name, o.Industry, o.PrimaryEmail, o.PrimaryPhone, o.City, o.Country, string.Join(' ', o.Tags), At(o.UpdatedAt)];
+                break;
+            case "leads":
+                yield return ["id", "name", "company", "email", "source", "status", "score", "tags", "createdAt"];
+                await foreach (var l in Pages(cursor => leads.ListAsync(Sales.LeadQuery.FromFilters(filters) with { Cursor = cursor, Limit = limit }, ct)))
+                    yield return [l.Id.ToString(), l.DisplayName, l.CompanyName, l.Email, ViewFilters.Name(l.Source), ViewFilters.Name(l.Status), l.Score.ToString(CultureInfo.InvariantCulture),
+                        string.Join(' ', l.Tags), At(l.CreatedAt)];
+                break;
+            case "deals":
+                yield return ["id", "title", "organization", "amount", "currency", "expectedCloseDate", "probability", "status", "tags", "updatedAt"];
+                await foreach (var d in Pages(cursor => deals.ListAsync(Sales.DealQuery.FromFilters(filters) with { Cursor = cursor, Limit = limit }, ct)))
+                    yield return [d.Id.ToString(), d.Title, d.OrganizationName, Number(d.Amount), d.Currency, Day(d.ExpectedCloseDate), d.Probability.ToString(CultureInfo.InvariantCulture),
+                        ViewFilters.Name(d.Status), string.Join(' ', d.Tags), At(d.UpdatedAt)];
+                break;
+            case "products":
+                yield return ["id", "sku", "nameDe", "nameEn", "category", "unit", "vatRate", "active"];
+                await foreach (var p in Pages(cursor => products.ListAsync(new Sales.ProductQuery { Q = filters.GetValueOrDefault("q"), Category = filters.GetValueOrDefault("category"), Cursor = cursor, Limit = limit }
+                    .WithCustomFields(ViewFilters.CustomFields(filters)), ct)))
+                    yield return [p.Id.ToString(), p.Sku, p.NameDe, p.NameEn, p.Category, p.Unit, Number(p.VatRate), p.IsActive ? "true" : "false"];
+                break;
+            default:
+                yield return ["id", "number", "status", "orderDate", "organization", "currency", "net", "gross", "baseNet"];
+                var query = new Sales.OrderQuery
+                {
+                    Q = filters.GetValueOrDefault("q"), Status = ViewFilters.Enum<Sales.OrderStatus>(filters, "status"), OrganizationId = ViewFilters.Id(filters, "organizationId"),
+                    From = filters.TryGetValue("from", out var from) && DateOnly.TryParse(from, CultureInfo.InvariantCulture, out var a) ? a : null,
+                    To = filters.TryGetValue("to", out var to) && DateOnly.TryParse(to, CultureInfo.InvariantCulture, out var b) ? b : null, Limit = limit,
+                };
+                await foreach (var o in Pages(cursor => orders.ListAsync(query with { Cursor = cursor }, ct)))
+                    yield return [o.Id.ToString(), o.Number, ViewFilters.Name(o.Status), Day(o.OrderDate), o.OrganizationName, o.Currency, Number(o.Net), Number(o.Gross), Number(o.BaseNet)];
+                break;
         }
     }
 

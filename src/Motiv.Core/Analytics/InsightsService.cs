@@ -11,6 +11,9 @@ public sealed record InsightQuery
     public DateOnly? AsOf { get; set; }
     public string? Unit { get; set; }
     public string? Tag { get; set; }
+
+    /// <summary>Only the customers in this segment of organisations.</summary>
+    public Guid? SegmentId { get; set; }
     public int? Limit { get; set; }
 }
 
@@ -34,7 +37,7 @@ public sealed record RfmCustomerDto(Guid OrganizationId, string Name, int Recenc
 /// BG/NBD and Gamma-Gamma (lifetime value, P(alive), churn risk), RFM and association rules. Computed on request for
 /// now; the nightly job and stored results follow with the rest of the analytics.
 /// </summary>
-public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
+public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory, SegmentService segments)
 {
     public const int MinimumCustomers = 10;
 
@@ -101,7 +104,7 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
         if (level is not (null or "product" or "category")) throw ValidationException.ForQuery("level", Text.Get("Validation.Choice"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
-        var lines = await Orders(db, query, asOf).SelectMany(o => o.Lines, (o, l) => new { o.Id, l.ProductId, l.Name })
+        var lines = await (await OrdersAsync(db, query, asOf, ct)).SelectMany(o => o.Lines, (o, l) => new { o.Id, l.ProductId, l.Name })
             .Where(l => l.ProductId != null).ToListAsync(ct);
         var ids = lines.Select(l => l.ProductId!.Value).Distinct().ToList();
         var products = await db.Products.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(p => ids.Contains(p.Id))
@@ -131,8 +134,8 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
         }
     }
 
-    /// <summary>Orders the user may read, not cancelled, up to the day; only of organisations with the tag when one is asked for.</summary>
-    private static IQueryable<Order> Orders(MotivDbContext db, InsightQuery query, DateOnly asOf)
+    /// <summary>Orders the user may read, not cancelled, up to the day; only of organisations with the tag, or in the segment, when one is asked for.</summary>
+    private async Task<IQueryable<Order>> OrdersAsync(MotivDbContext db, InsightQuery query, DateOnly asOf, CancellationToken ct)
     {
         var orders = db.Orders.AsNoTracking().Where(o => o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf);
         if (!string.IsNullOrWhiteSpace(query.Tag))
@@ -140,12 +143,19 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory)
             var needle = TagList.Needle(query.Tag);
             orders = orders.Where(o => db.Organizations.Any(x => x.Id == o.OrganizationId && x.Tags.Contains(needle)));
         }
+        if (query.SegmentId is { } segment)
+        {
+            if (await segments.EntityOfAsync(segment, ct) != "organizations") throw ValidationException.ForQuery("segmentId", Text.Get("Insights.SegmentOfOrganizations"));
+            var members = new List<Guid>();
+            await foreach (var id in segments.MemberIdsAsync(segment, ct)) members.Add(id);
+            orders = orders.Where(o => members.Contains(o.OrganizationId));
+        }
         return orders;
     }
 
     /// <summary>Each order as a purchase of its organisation on its date, for its net amount in the base currency.</summary>
-    private static async Task<List<Purchase>> PurchasesAsync(MotivDbContext db, InsightQuery query, DateOnly asOf, CancellationToken ct) =>
-        await Orders(db, query, asOf).Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).ToListAsync(ct);
+    private async Task<List<Purchase>> PurchasesAsync(MotivDbContext db, InsightQuery query, DateOnly asOf, CancellationToken ct) =>
+        await (await OrdersAsync(db, query, asOf, ct)).Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).ToListAsync(ct);
 
     private async Task<(DateOnly AsOf, string Unit, List<CustomerHistory> Histories, Dictionary<Guid, string> Names)> HistoriesAsync(InsightQuery query, CancellationToken ct)
     {

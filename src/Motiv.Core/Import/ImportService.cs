@@ -40,13 +40,13 @@ public sealed class WorkQueue
 public sealed record ImportFieldDto(string Key, bool Required, string Label);
 
 public sealed record ImportDto(Guid Id, string Entity, string FileName, string Format, long Size, IReadOnlyList<string> Header, IReadOnlyList<string?> Mapping,
-    DuplicatePolicy Policy, string NumberFormat, string? Tag, bool CreateMissing, ImportStatus Status, bool CancelRequested, int RowsDone, int? RowsTotal,
+    DuplicatePolicy DuplicatePolicy, string NumberFormat, string? Tag, bool CreateMissingCustomers, ImportStatus Status, bool CancelRequested, int RowsDone, int? RowsTotal,
     int Created, int Updated, int Skipped, int Failed, int Kept, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     IReadOnlyList<ImportFieldDto> Fields, bool CanUpdate);
 
 public sealed record ImportPreview(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string?>> Rows);
 
-public sealed record ImportSettings(List<string?>? Mapping, DuplicatePolicy? Policy, string? NumberFormat, string? Tag, bool? CreateMissing);
+public sealed record ImportSettings(List<string?>? Mapping, DuplicatePolicy? DuplicatePolicy, string? NumberFormat, string? Tag, bool? CreateMissingCustomers);
 
 public sealed record ImportRowDto(int Row, RowOutcome Outcome, IReadOnlyList<string> Errors, IReadOnlyList<string?> Values, string? RecordType, Guid? RecordId);
 
@@ -171,9 +171,9 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
             else if (mapping.Take(i).Contains(field)) errors.Add($"mapping[{i}]", Text.Get("Import.FieldTwice", field));
         }
         foreach (var required in target.Fields.Where(f => f.Required && !mapping.Contains(f.Key))) errors.Add("mapping", Text.Get("Import.FieldRequired", required.Key));
-        var policy = settings.Policy ?? job.Policy;
-        if (!Enum.IsDefined(policy)) errors.Add("policy", Text.Get("Validation.Choice"));
-        else if (policy == DuplicatePolicy.Update && !target.CanUpdate) errors.Add("policy", Text.Get("Import.NoUpdate"));
+        var policy = settings.DuplicatePolicy ?? job.Policy;
+        if (!Enum.IsDefined(policy)) errors.Add("duplicatePolicy", Text.Get("Validation.Choice"));
+        else if (policy == DuplicatePolicy.Update && !target.CanUpdate) errors.Add("duplicatePolicy", Text.Get("Import.NoUpdate"));
         var numberFormat = settings.NumberFormat ?? job.NumberFormat;
         if (numberFormat is not ("de" or "en")) errors.Add("numberFormat", Text.Get("Validation.Choice"));
         var tag = settings.Tag is null ? job.Tag : TagList.Normalize(settings.Tag) is { Length: > 0 } t ? t : null;
@@ -183,7 +183,7 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
         job.Policy = policy;
         job.NumberFormat = numberFormat;
         job.Tag = tag;
-        job.CreateMissing = settings.CreateMissing ?? job.CreateMissing;
+        job.CreateMissing = settings.CreateMissingCustomers ?? job.CreateMissing;
         job.Status = ImportStatus.Uploaded;
         (job.RowsDone, job.Created, job.Updated, job.Skipped, job.Failed) = (0, 0, 0, 0, 0);
         await db.ImportRows.Where(r => r.ImportId == id).ExecuteDeleteAsync(ct);
@@ -209,6 +209,47 @@ public sealed class ImportService(IDbContextFactory<MotivDbContext> dbFactory, I
         await db.SaveChangesAsync(ct);
         queue.Enqueue(WorkQueue.Import, id);
         return ToDto(job);
+    }
+
+    /// <summary>Removes an import that is not running, with its file and rows (what it imported stays; undo it first to remove that).</summary>
+    public async Task DeleteAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var job = await FindAsync(db, id, ct, forWrite: true);
+        if (job.IsBusy && !IsCutOff(job, options.Value, clock.GetUtcNow())) throw ValidationException.For("status", Text.Get("Import.NotChangeable"));
+        db.Imports.Remove(job);
+        await db.SaveChangesAsync(ct);
+        File.Delete(FilePath(options.Value, id));
+    }
+
+    /// <summary>
+    /// The mapping after changes written as "Header=field;Other header=" (an empty field leaves the column out) or as a
+    /// JSON array with one field (or null) per column.
+    /// </summary>
+    public static List<string?> Remap(IReadOnlyList<string> header, IReadOnlyList<string?> suggested, string? spec)
+    {
+        var mapping = suggested.ToList();
+        if (string.IsNullOrWhiteSpace(spec)) return mapping;
+        if (spec.TrimStart().StartsWith('['))
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<List<string?>>(spec) ?? mapping;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw ValidationException.For("mapping", Text.Get("Validation.Json"));
+            }
+        }
+        foreach (var pair in spec.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = pair.IndexOf('=');
+            var column = at < 0 ? pair : pair[..at].Trim();
+            var index = header.ToList().FindIndex(h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
+            if (at < 0 || index < 0) throw ValidationException.For("mapping", Text.Get("Import.UnknownColumn", column, string.Join(", ", header)));
+            mapping[index] = pair[(at + 1)..].Trim() is { Length: > 0 } field ? field : null;
+        }
+        return mapping;
     }
 
     /// <summary>Whether a busy import stopped giving signs of life: its process was killed or crashed.</summary>

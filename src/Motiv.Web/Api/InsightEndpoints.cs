@@ -46,8 +46,8 @@ public static class InsightEndpoints
             var report = await s.RunAsync(key, q, http.RequestAborted);
             return format is null or "json" ? Results.Ok(report) : ReportFile(report, format, http);
         });
-        api.MapGet("/dashboard", async (Core.Analytics.DashboardService s, CancellationToken ct) => TypedResults.Ok(new { widgets = await s.GetAsync(ct) })).WithTags("reports");
-        api.MapPut("/dashboard", async (HttpContext http, Core.Analytics.DashboardService s) =>
+        api.MapGet("/dashboards", async (Core.Analytics.DashboardService s, CancellationToken ct) => TypedResults.Ok(new { widgets = await s.GetAsync(ct) })).WithTags("reports");
+        api.MapPut("/dashboards", async (HttpContext http, Core.Analytics.DashboardService s) =>
             TypedResults.Ok(new { widgets = await s.SetAsync(await JsonBody.ReadAsync<Core.Analytics.DashboardInput>(http, null), http.RequestAborted) })).WithTags("reports");
 
         var segments = api.MapGroup("/segments").WithTags("segments");

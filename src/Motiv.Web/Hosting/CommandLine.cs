@@ -72,14 +72,7 @@ public static class CommandLine
             {
                 await using var content = File.OpenRead(file);
                 var job = await imports.UploadAsync(entity, Path.GetFileName(file), content);
-                var mapping = job.Mapping.ToList();
-                foreach (var pair in (Option("--map") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var (column, field) = (pair[..Math.Max(0, pair.IndexOf('='))].Trim(), pair[(pair.IndexOf('=') + 1)..].Trim());
-                    var index = job.Header.ToList().FindIndex(h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
-                    if (index < 0) throw ValidationException.For("map", $"No column '{column}' in the file (columns: {string.Join(", ", job.Header)}).");
-                    mapping[index] = field.Length == 0 ? null : field;
-                }
+                var mapping = Motiv.Core.Import.ImportService.Remap(job.Header, job.Mapping, Option("--map"));
                 job = await imports.ConfigureAsync(job.Id, new Motiv.Core.Import.ImportSettings(mapping,
                     Option("--policy") is { } p ? Enum.Parse<Motiv.Core.Import.DuplicatePolicy>(p, ignoreCase: true) : null, Option("--number-format"), Option("--tag"),
                     options.Contains("--create-missing")));
