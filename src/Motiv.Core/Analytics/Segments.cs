@@ -123,6 +123,12 @@ public sealed class SegmentService(IDbContextFactory<MotivDbContext> dbFactory, 
     {
         var take = limit is { } l ? (l is < 1 or > Paging.MaxLimit ? throw ValidationException.ForQuery("limit", Text.Get("Validation.Range", 1, Paging.MaxLimit)) : l) : 50;
         Guid? after = cursor is null ? null : Guid.TryParse(cursor, out var g) ? g : throw ValidationException.ForQuery("cursor", Text.Get("Validation.Cursor"));
+        return await PageAsync(id, after, take, withTotal: true, ct);
+    }
+
+    /// <summary>A page of members after an id; the total (a second pass over the segment) only when the caller shows it.</summary>
+    private async Task<Page<SegmentMember>> PageAsync(Guid id, Guid? after, int take, bool withTotal, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (entity, conditions) = await ConditionsAsync(db, id, null, ct);
         var (motives, rest) = Split(conditions);
@@ -145,21 +151,22 @@ public sealed class SegmentService(IDbContextFactory<MotivDbContext> dbFactory, 
             }
             if (page.Count < 500) { if (items.Count < take) last = null; break; }
         }
-        var total = await CountAsync(db, entity, conditions, ct);
+        var total = withTotal ? await CountAsync(db, entity, conditions, ct) : items.Count;
         return new Page<SegmentMember>(items, items.Count == take && last is { } next ? next.ToString() : null, total);
     }
 
     /// <summary>The members' ids page by page, for export.</summary>
     public async IAsyncEnumerable<Guid> MemberIdsAsync(Guid id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        string? cursor = null;
+        // Pages without the total: an export would otherwise count the whole segment again for every page.
+        Guid? after = null;
         do
         {
-            var page = await MembersAsync(id, cursor, Paging.MaxLimit, ct);
+            var page = await PageAsync(id, after, Paging.MaxLimit, withTotal: false, ct);
             foreach (var m in page.Items) yield return m.Id;
-            cursor = page.NextCursor;
+            after = page.NextCursor is { } next ? Guid.Parse(next) : null;
         }
-        while (cursor is not null);
+        while (after is not null);
     }
 
     public async Task<string> EntityOfAsync(Guid id, CancellationToken ct = default)
