@@ -25,9 +25,10 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
     /// <summary>The clock Motiv runs on.</summary>
     public TimeProvider Time => realTime ? TimeProvider.System : Clock;
 
-    public static async Task<MotivWebFactory> StartAsync(string provider)
+    /// <summary>Motiv in memory on a fresh database; on the fake clock unless <paramref name="realTime"/> (when other processes share the database).</summary>
+    public static async Task<MotivWebFactory> StartAsync(string provider, bool realTime = false)
     {
-        var factory = new MotivWebFactory(await TestDatabase.CreateAsync(provider));
+        var factory = new MotivWebFactory(await TestDatabase.CreateAsync(provider), realTime);
         _ = factory.Server; // builds the host: migrations and roles run now
         return factory;
     }
@@ -107,6 +108,19 @@ public sealed class MotivWebFactory(TestDatabase database, bool realTime = false
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (acceptLanguage is not null) client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
         return client;
+    }
+
+    /// <summary>Motiv's program as a process of its own on this factory's database (a command, or with ASPNETCORE_URLS a second web node).</summary>
+    public System.Diagnostics.Process StartProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["Motiv__Database__Provider"] = Database.ProviderSetting;
+        start.Environment["ConnectionStrings__Motiv"] = Database.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return System.Diagnostics.Process.Start(start)!;
     }
 
     /// <summary>A summary of everything stored; equal before and after a refused request means nothing changed.</summary>

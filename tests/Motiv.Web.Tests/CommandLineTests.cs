@@ -42,7 +42,7 @@ public sealed class CommandLineTests
             ["Motiv__Import__Path"] = Path.Combine(folder, "store"), ["Motiv__Import__BatchSize"] = "100", ["Motiv__Import__StaleAfterSeconds"] = "1",
         };
 
-        using (var first = Start(factory, environment, command))
+        using (var first = factory.StartProcess(environment, command))
         {
             // Killed without warning once a few batches are committed.
             for (var i = 0; i < 600 && await DoneAsync(factory) < 500; i++) await Task.Delay(50);
@@ -79,23 +79,11 @@ public sealed class CommandLineTests
         return await db.Imports.Select(j => j.RowsDone).FirstOrDefaultAsync();
     }
 
-    private static Process Start(MotivWebFactory factory, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Motiv__Database__Provider"] = factory.Database.ProviderSetting;
-        start.Environment["ConnectionStrings__Motiv"] = factory.Database.ConnectionString;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        return Process.Start(start)!;
-    }
-
     private static Task<(int Code, string Output, string Error)> RunAsync(MotivWebFactory factory, params string[] args) => RunAsync(factory, new Dictionary<string, string>(), args);
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(MotivWebFactory factory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(factory, environment, args);
+        using var process = factory.StartProcess(environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -14,6 +14,17 @@ public sealed class SettingRow
     public Guid UpdatedById { get; set; }
 }
 
+/// <summary>
+/// One key of ASP.NET Core data protection (cookies, antiforgery tokens, stored mail passwords) as its XML element, kept in the database so
+/// that every web node of one Motiv reads and writes the same key ring.
+/// </summary>
+public sealed class DataProtectionKey
+{
+    public Guid Id { get; set; }
+    public string FriendlyName { get; set; } = "";
+    public string Xml { get; set; } = "";
+}
+
 /// <summary>The company's letterhead as printed on quotes and orders.</summary>
 public sealed record CompanyProfile
 {

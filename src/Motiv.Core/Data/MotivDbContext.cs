@@ -73,6 +73,7 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
     public DbSet<Analytics.CustomerScore> CustomerScores => Set<Analytics.CustomerScore>();
     public DbSet<Analytics.AnalyticsRun> AnalyticsRuns => Set<Analytics.AnalyticsRun>();
     public DbSet<Analytics.Segment> Segments => Set<Analytics.Segment>();
+    public DbSet<Common.DataProtectionKey> DataProtectionKeys => Set<Common.DataProtectionKey>();
 
     /// <summary>The current user's scope; the query filters read it on every query.</summary>
     public AccessScope Scope { get; } = currentUser.Scope;

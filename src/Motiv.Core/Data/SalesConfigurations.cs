@@ -256,3 +256,13 @@ internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingRow
         b.Property(s => s.Key).HasMaxLength(50);
     }
 }
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> b)
+    {
+        b.ToTable("data_protection_keys");
+        b.Property(k => k.Id).ValueGeneratedNever();
+        b.Property(k => k.FriendlyName).HasMaxLength(200);
+    }
+}

@@ -8,29 +8,47 @@ using Quartz;
 namespace Motiv.Web.Hosting;
 
 /// <summary>
-/// Motiv's background work on Quartz.NET (in memory for now; several nodes need the clustered ADO store, see issue 7):
-/// webhook deliveries every 20 seconds, motive inference every 30 seconds, reminders every minute, mailbox synchronisation every five minutes, keep-in-touch
-/// and important-date tasks hourly, the recycle-bin purge every six hours, relationship health nightly at 02:30 and customer analytics at 03:00 (server time). Each runs as Motiv itself
-/// and never twice at the same time.
+/// Motiv's background work on Quartz.NET, on the clock: webhook deliveries every 20 seconds, motive inference every 30 seconds, reminders every minute,
+/// mailbox synchronisation every five minutes, keep-in-touch and important-date tasks hourly, the recycle-bin purge every six hours, relationship health
+/// nightly at 02:30 and customer analytics at 03:00 (server time). Each runs as Motiv itself and never twice at the same time.
+/// On SQLite (one node) the schedule lives in memory; on PostgreSQL it lives in the database (Quartz's clustered ADO job store, tables
+/// created when missing), so that several web nodes share it and each firing runs on exactly one of them.
 /// </summary>
 public static class Jobs
 {
-    public static IServiceCollection AddMotivJobs(this IServiceCollection services)
+    public static IServiceCollection AddMotivJobs(this IServiceCollection services, IConfiguration config)
     {
         services.AddQuartz(q =>
         {
-            q.ScheduleJob<ReminderJob>(t => t.WithIdentity(nameof(ReminderJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(1), null));
-            q.ScheduleJob<KeepInTouchJob>(t => t.WithIdentity(nameof(KeepInTouchJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(1), null));
-            q.ScheduleJob<MailSyncJob>(t => t.WithIdentity(nameof(MailSyncJob)).StartNow().WithSimpleSchedule(TimeSpan.FromMinutes(5), null));
-            q.ScheduleJob<WebhookJob>(t => t.WithIdentity(nameof(WebhookJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(20), null));
-            q.ScheduleJob<MotiveJob>(t => t.WithIdentity(nameof(MotiveJob)).StartNow().WithSimpleSchedule(TimeSpan.FromSeconds(30), null));
-            q.ScheduleJob<HealthJob>(t => t.WithIdentity(nameof(HealthJob)).WithCronSchedule("0 30 2 * * ?"));
-            q.ScheduleJob<AnalyticsJob>(t => t.WithIdentity(nameof(AnalyticsJob)).WithCronSchedule("0 0 3 * * ?"));
-            q.ScheduleJob<PurgeJob>(t => t.WithIdentity(nameof(PurgeJob)).StartNow().WithSimpleSchedule(TimeSpan.FromHours(6), null));
+            if (config.GetValue("Motiv:Jobs:Clustered", MotivServices.Provider(config).Equals("Postgres", StringComparison.OrdinalIgnoreCase)))
+            {
+                q.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(config.GetConnectionString("Motiv") ?? throw new InvalidOperationException("ConnectionStrings:Motiv is needed for the clustered job store."));
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
+                    store.ProvisionSchema();
+                    store.UseExecutionHistory();
+                });
+            }
+            At<WebhookJob>(q, "0/20 * * * * ?");
+            At<MotiveJob>(q, "0/30 * * * * ?");
+            At<ReminderJob>(q, "0 * * * * ?");
+            At<MailSyncJob>(q, "0 0/5 * * * ?");
+            At<KeepInTouchJob>(q, "0 0 * * * ?");
+            At<PurgeJob>(q, "0 0 0/6 * * ?");
+            At<HealthJob>(q, "0 30 2 * * ?");
+            At<AnalyticsJob>(q, "0 0 3 * * ?");
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
+
+    /// <summary>
+    /// A job on the clock (cron: every 20 s means at :00, :20 and :40), never "from now": a node that starts later and stores the same trigger
+    /// again lands on the same next time as the others instead of firing at once a second time.
+    /// </summary>
+    private static void At<TJob>(IQuartzBuilder q, string cron) where TJob : IJob =>
+        q.ScheduleJob<TJob>(t => t.WithIdentity(typeof(TJob).Name).WithCronSchedule(cron));
 }
 
 /// <summary>The work of a job in a scope of its own with a system context; failures are logged, the next run tries again.</summary>

@@ -153,6 +153,7 @@ public static class MotivServices
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddAntiforgery();
+        DatabaseKeyRepository.AddMotivDataProtection(services);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -164,7 +165,7 @@ public static class MotivServices
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        if (config.GetValue("Motiv:Jobs:Enabled", true)) services.AddMotivJobs();
+        if (config.GetValue("Motiv:Jobs:Enabled", true)) services.AddMotivJobs(config);
         services.AddScoped<Motiv.Core.Activities.TaskService>();
     }
 

@@ -16,12 +16,31 @@ public static class MotivStartup
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await using (var db = SystemDb.Create(services))
+        await using var db = SystemDb.Create(services);
+        // Several web nodes may start at once on one PostgreSQL: one prepares the database, the others wait for it and then find nothing to do.
+        if (!db.IsSqlite)
         {
-            await db.Database.MigrateAsync();
-            if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-            await Motiv.Core.Sales.SalesDefaults.EnsureAsync(db);
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + StartupLock + ")");
         }
+        try
+        {
+            await PrepareAsync(app, services, db, demo);
+        }
+        finally
+        {
+            if (!db.IsSqlite) await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + StartupLock + ")");
+        }
+    }
+
+    /// <summary>An arbitrary number of Motiv's own for PostgreSQL's advisory lock around start-up.</summary>
+    private const string StartupLock = "332582381942"; // "Motiv" in ASCII, as a number
+
+    private static async Task PrepareAsync(WebApplication app, IServiceProvider services, Core.Data.MotivDbContext db, bool demo)
+    {
+        await db.Database.MigrateAsync();
+        if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await Motiv.Core.Sales.SalesDefaults.EnsureAsync(db);
 
         var roles = services.GetRequiredService<RoleManager<MotivRole>>();
         foreach (var role in Roles.All)
