@@ -12,11 +12,13 @@ using Motiv.Web.Hosting;
 
 // Motiv's benchmarks, each against a bare baseline in the same run (ratios hold on a noisy machine).
 //   dotnet run -c Release --project bench/Motiv.Bench -- import [--rows 1000000]
+//   dotnet run -c Release --project bench/Motiv.Bench -- scale [--quick] [--db sqlite|postgres] [--keep] [--connection CS]
 // Writes a Markdown table row per result to standard output for docs/benchmarks.md.
+if (args.FirstOrDefault() == "scale") return await Motiv.Bench.ScaleBench.RunAsync(args);
 var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(20_000);
 if (args.FirstOrDefault() != "import")
 {
-    Console.Error.WriteLine("Usage: import [--rows N]");
+    Console.Error.WriteLine("Usage: import [--rows N] | scale [--quick] [--db sqlite|postgres] [--keep] [--connection CS]");
     return 2;
 }
 var work = Directory.CreateTempSubdirectory("motiv-bench-").FullName;

@@ -11,14 +11,14 @@ namespace Motiv.Core.Search;
 /// Keeps the search index (SQLite FTS5 tables, PostgreSQL tsvector + pg_trgm table) in step with
 /// the records, inside the same transaction as the save. Records in the recycle bin are not indexed.
 /// </summary>
-internal static class SearchIndexer
+public static class SearchIndexer
 {
     internal sealed record Work(Guid Id, string Type, string? Title, string? Body)
     {
         public bool Remove => Title is null;
     }
 
-    public static List<Work> Collect(MotivDbContext db) =>
+    internal static List<Work> Collect(MotivDbContext db) =>
         db.ChangeTracker.Entries<Record>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity)
@@ -58,7 +58,47 @@ internal static class SearchIndexer
         return new Work(r.Id, r.RecordType, SearchText.Fold(r.DisplayName), SearchText.Fold(string.Join(' ', body.Where(s => !string.IsNullOrEmpty(s)))));
     }
 
-    public static async Task ApplyAsync(MotivDbContext db, List<Work> work, CancellationToken ct)
+    /// <summary>
+    /// Indexes new records written without the save pipeline (see <see cref="BulkWriter"/>), in the context's current transaction:
+    /// prepared statements reused for every record on SQLite, binary COPY on PostgreSQL.
+    /// </summary>
+    public static async Task IndexAsync(MotivDbContext db, IEnumerable<Record> records, CancellationToken ct)
+    {
+        var documents = records.Where(r => r.DeletedAt is null).Select(Document);
+        var connection = db.Database.GetDbConnection();
+        if (db.IsSqlite)
+        {
+            var tx = db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var doc = Command(connection, tx, "INSERT INTO search_docs(entity_id, entity_type) VALUES (@id, @type)", ("@id", ""), ("@type", ""));
+            await using var fts = Command(connection, tx, "INSERT INTO search_fts(rowid, title, body) VALUES (last_insert_rowid(), @title, @body)", ("@title", ""), ("@body", ""));
+            await using var trgm = Command(connection, tx, "INSERT INTO search_trgm(rowid, title) VALUES ((SELECT rowid FROM search_docs WHERE entity_id = @id), @title)", ("@id", ""), ("@title", ""));
+            foreach (var w in documents)
+            {
+                doc.Parameters[0].Value = w.Id.ToString().ToUpperInvariant();
+                doc.Parameters[1].Value = w.Type;
+                await doc.ExecuteNonQueryAsync(ct);
+                fts.Parameters[0].Value = w.Title;
+                fts.Parameters[1].Value = w.Body;
+                await fts.ExecuteNonQueryAsync(ct);
+                trgm.Parameters[0].Value = doc.Parameters[0].Value;
+                trgm.Parameters[1].Value = w.Title;
+                await trgm.ExecuteNonQueryAsync(ct);
+            }
+            return;
+        }
+        await using var copy = await ((Npgsql.NpgsqlConnection)connection).BeginBinaryImportAsync("COPY search_documents (entity_id, entity_type, title, body) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var w in documents)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(w.Id, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(w.Type, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(w.Title ?? "", NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(w.Body ?? "", NpgsqlTypes.NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    internal static async Task ApplyAsync(MotivDbContext db, List<Work> work, CancellationToken ct)
     {
         if (work.Count == 0) return;
         var connection = db.Database.GetDbConnection();

@@ -49,9 +49,8 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
             return true;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var scope = await AccessScopeLoader.LoadAsync(db, userId, ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.TimeZone }).FirstOrDefaultAsync(ct);
-        if (scope is null || user is null)
+        var user = await AccessScopeLoader.LoadUserAsync(db, userId, ct);
+        if (user is null)
         {
             (Scope, ReadOnlyToken) = (AccessScope.Anonymous, false);
             return false;
@@ -60,6 +59,7 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
         DisplayName = user.DisplayName;
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(user.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
         ReadOnlyToken = readOnlyToken;
+        var scope = user.Scope;
         Scope = readOnlyToken ? new AccessScope(scope.UserId, true, scope.IsAdministrator, true, scope.TeamIds, scope.ManagedTeamIds, scope.Roles) : scope;
         return true;
     }
