@@ -104,7 +104,11 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
                 var orgs = query.IncludeOrganization == true
                     ? await db.Employments.Where(e => e.PersonId == id).Select(e => e.OrganizationId).ToListAsync(ct)
                     : [];
-                q = q.Where(i => i.Participants.Any(p => p.PersonId == id) || (i.OrganizationId != null && orgs.Contains(i.OrganizationId.Value)));
+                // "Id IN (the person's participations)" lets the database start from the participants' (PersonId, InteractionId) index.
+                var theirs = db.Set<InteractionParticipant>().Where(p => p.PersonId == id).Select(p => p.InteractionId);
+                q = orgs.Count == 0
+                    ? q.Where(i => theirs.Contains(i.Id))
+                    : q.Where(i => theirs.Contains(i.Id) || (i.OrganizationId != null && orgs.Contains(i.OrganizationId.Value)));
                 break;
             case Customers.Organization.Type:
                 await Records.FindAsync(db.Organizations.AsNoTracking(), id, ct);
