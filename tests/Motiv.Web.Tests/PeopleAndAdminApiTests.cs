@@ -90,6 +90,34 @@ public sealed class PeopleAndAdminApiTests(ApiWorld worlds) : IClassFixture<ApiW
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Team_changes_apply_to_the_next_request_of_a_signed_in_user(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var admin = w.Client(w.Admin);
+        var team = (await (await admin.PostAsync("/api/v1/teams", Api.Json(new { name = Api.Unique("Team") }))).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var userId = await w.Factory.CreateUserAsync($"{Api.Unique("mover").Replace(' ', '.')}@test.example", Core.Access.Roles.Sales);
+        var user = await w.Factory.ClientForAsync(userId);
+        // A record visible to the team only, owned by an administrator.
+        var (orgId, _) = await admin.CreateOrganizationAsync(new { name = Api.Unique("Teamkunde"), teamId = team, visibility = "team" });
+        Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
+
+        // Added to the team through the team: the same token sees the record on its next request.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync($"/api/v1/teams/{team}", new { memberIds = new[] { userId } }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
+        // Taken out of all teams through the user: at once no longer.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync($"/api/v1/users/{userId}", new { teamIds = Array.Empty<Guid>() }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
+        // Put back through the user, then the team is deleted: the record is out of reach again.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync($"/api/v1/users/{userId}", new { teamIds = new[] { team } }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/teams/{team}", (string?)null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
+        // A role change applies at once as well: made read-only, the user may no longer create records.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync($"/api/v1/users/{userId}", new { roles = new[] { Core.Access.Roles.ReadOnly } }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.PostAsync("/api/v1/organizations", Api.Json(new { name = Api.Unique("Nein") }))).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task Administrators_manage_users_and_teams_and_deactivation_ends_tokens_at_once(string db)
     {
         var w = await worlds.GetAsync(db);

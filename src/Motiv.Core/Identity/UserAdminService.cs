@@ -134,6 +134,7 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
             await db.TeamMembers.Where(m => m.UserId == user.Id).ExecuteDeleteAsync(ct);
             db.TeamMembers.AddRange(teamIds.Select(t => new TeamMember { TeamId = t, UserId = user.Id }));
             await db.SaveChangesAsync(ct);
+            await AccessScopeLoader.ChangedAsync(db, [user.Id], ct);
         }
     }
 
@@ -163,15 +164,18 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
             team.Name = errors.Required("name", input.Name, 100);
             if (await db.Teams.AnyAsync(t => t.Name == team.Name && t.Id != team.Id, ct)) errors.Add("name", Text.Get("Validation.NameTaken"));
         }
+        var affected = team.Members.Select(m => m.UserId).ToList();
         if (input.MemberIds is { } members)
         {
             var distinct = members.Distinct().ToList();
+            affected.AddRange(distinct);
             if (await db.Users.CountAsync(u => distinct.Contains(u.Id), ct) != distinct.Count) errors.Add("memberIds", Text.Get("Validation.UnknownUser"));
             team.Members.RemoveAll(m => !distinct.Contains(m.UserId));
             team.Members.AddRange(distinct.Where(u => team.Members.All(m => m.UserId != u)).Select(u => new TeamMember { TeamId = team.Id, UserId = u }));
         }
         errors.ThrowIfAny();
         await db.SaveChangesAsync(ct);
+        if (input.MemberIds is not null) await AccessScopeLoader.ChangedAsync(db, affected, ct);
         return new TeamDto(team.Id, team.Name, team.Members.Select(m => m.UserId).ToList());
     }
 
@@ -180,8 +184,10 @@ public sealed class UserAdminService(IDbContextFactory<MotivDbContext> dbFactory
         RequireAdministrator();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("team", id);
+        var members = await db.TeamMembers.Where(m => m.TeamId == id).Select(m => m.UserId).ToListAsync(ct);
         db.Teams.Remove(team);
         await db.SaveChangesAsync(ct);
+        await AccessScopeLoader.ChangedAsync(db, members, ct);
     }
 
     private void RequireSignedIn()
