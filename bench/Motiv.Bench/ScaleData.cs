@@ -54,12 +54,18 @@ public static class ScaleData
             stageId = pipeline.Stages.OrderBy(s => s.SortOrder).First().Id;
         }
 
-        var products = Enumerable.Range(0, scale.Products).Select(i => Owned(new Product
+        var products = new List<Product>(scale.Products);
+        await ChunksAsync(newDb, log, "products", scale.Products, async (db, from, to) =>
         {
-            Sku = $"SKU-{i:00000}", NameDe = $"Produkt {i} {Words[i % Words.Length]}", NameEn = $"Product {i} {Words[(i + 3) % Words.Length]}",
-            Category = $"Kategorie {i % 20}", Unit = "Stück", VatRate = i % 10 == 0 ? 7 : 19,
-        }, owners, random, visible: true)).ToList();
-        await WriteAsync(newDb, products, index: false);
+            var list = Enumerable.Range(from, to - from).Select(i => Owned(new Product
+            {
+                Sku = $"SKU-{i:00000}", NameDe = $"Produkt {i} {Words[i % Words.Length]}", NameEn = $"Product {i} {Words[(i + 3) % Words.Length]}",
+                Category = $"Kategorie {i % 20}", Unit = "Stück", VatRate = i % 10 == 0 ? 7 : 19,
+            }, owners, random, visible: true)).ToList();
+            await BulkWriter.InsertAsync(db, list, default);
+            products.AddRange(list);
+            return list;
+        });
 
         await ChunksAsync(newDb, log, "organizations", scale.Organizations, async (db, from, to) =>
         {
@@ -197,15 +203,6 @@ public static class ScaleData
         r.CreatedAt = r.UpdatedAt = Now.AddDays(-random.Next(1000));
         r.Version = 1;
         return r;
-    }
-
-    private static async Task WriteAsync<T>(Func<MotivDbContext> newDb, List<T> records, bool index) where T : Record
-    {
-        await using var db = newDb();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        await BulkWriter.InsertAsync(db, records, default);
-        if (index) await SearchIndexer.IndexAsync(db, records, default);
-        await tx.CommitAsync();
     }
 
     private static async Task ChunksAsync<T>(Func<MotivDbContext> newDb, Action<string> log, string what, int count, Func<MotivDbContext, int, int, Task<List<T>>> write) where T : Record

@@ -1,11 +1,18 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Motiv.Web.Tests;
 
 /// <summary>Small helpers for calling the API the way a client would.</summary>
-public static class Api
+public static partial class Api
 {
+    /// <summary>The antiforgery token of a rendered form (sign-in, setup), for posting it as a browser does.</summary>
+    public static string AntiforgeryToken(string html) => AntiforgeryField().Match(html).Groups[1].Value;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
     public static StringContent Json(object body) => new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Motiv.Web.Tests;
@@ -9,7 +8,7 @@ namespace Motiv.Web.Tests;
 /// Two web nodes as separate processes on 127.0.0.1 against one PostgreSQL, with their background jobs on: what one writes the other reads,
 /// a sign-in on one is a sign-in on the other, and each firing of a scheduled job runs on one node only.
 /// </summary>
-public sealed partial class ClusterTests
+public sealed class ClusterTests
 {
     [Fact]
     public async Task Two_nodes_on_one_PostgreSQL_share_records_sign_ins_and_the_job_schedule()
@@ -27,9 +26,9 @@ public sealed partial class ClusterTests
             await WaitUntilHealthyAsync(nodeB, b);
 
             // A record written through A is read through B.
-            using var apiA = Api(a, token.AccessToken);
-            using var apiB = Api(b, token.AccessToken);
-            var created = await apiA.PostAsync("/api/v1/organizations", Motiv.Web.Tests.Api.Json(new { name = "Zweiknoten GmbH" }));
+            using var apiA = ApiClient(a, token.AccessToken);
+            using var apiB = ApiClient(b, token.AccessToken);
+            var created = await apiA.PostAsync("/api/v1/organizations", Api.Json(new { name = "Zweiknoten GmbH" }));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
             var read = await (await apiB.GetAsync($"/api/v1/organizations/{id}")).ReadJsonAsync();
@@ -43,13 +42,14 @@ public sealed partial class ClusterTests
             var login = await browserA.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["email"] = "node@test.example", ["password"] = MotivWebFactory.Password, ["returnUrl"] = "/organizations",
-                ["__RequestVerificationToken"] = AntiforgeryField().Match(form).Groups[1].Value,
+                ["__RequestVerificationToken"] = Api.AntiforgeryToken(form),
             }));
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
             Assert.Equal("/organizations", login.Headers.Location?.OriginalString);
             var page = await browserB.GetAsync($"/organizations/{id}");
             Assert.Equal(HttpStatusCode.OK, page.StatusCode); // the page itself renders in the circuit (no prerendering)
-            var signedOut = await Browser(b, new CookieContainer()).GetAsync($"/organizations/{id}");
+            using var stranger = Browser(b, new CookieContainer());
+            var signedOut = await stranger.GetAsync($"/organizations/{id}");
             Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
 
             // Both schedulers joined the cluster, and every firing of the 20-second job ran once, on either node.
@@ -105,7 +105,7 @@ public sealed partial class ClusterTests
         Assert.Fail($"the node on port {port} did not start within a minute");
     }
 
-    private static HttpClient Api(int port, string token)
+    private static HttpClient ApiClient(int port, string token)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -132,7 +132,4 @@ public sealed partial class ClusterTests
         while (await reader.ReadAsync()) firings.Add((reader.GetInt64(0) / TimeSpan.FromSeconds(20).Ticks, reader.GetString(1)));
         return firings;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Motiv.Web.Tests;
 
 /// <summary>The UI's cookie sign-in, first-run setup, deactivation and the recycle bin's purge, on each database.</summary>
-public sealed partial class SessionTests
+public sealed class SessionTests
 {
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task First_run_shows_setup_once_then_signs_in_and_deactivation_ends_the_session(string db)
@@ -96,10 +95,7 @@ public sealed partial class SessionTests
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
     {
         var html = await client.GetStringAsync(page);
-        fields["__RequestVerificationToken"] = AntiforgeryField().Match(html).Groups[1].Value;
+        fields["__RequestVerificationToken"] = Api.AntiforgeryToken(html);
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

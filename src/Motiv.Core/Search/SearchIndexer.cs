@@ -22,11 +22,15 @@ public static class SearchIndexer
         db.ChangeTracker.Entries<Record>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity)
-            .Where(r => r is Organization or Person or Sales.Lead or Sales.Deal or Sales.Quote or Sales.Order or Communication.Interaction)
+            .Where(IsIndexed)
             .Select(r => db.Entry(r).State == EntityState.Deleted || r.DeletedAt is not null
                 ? new Work(r.Id, r.RecordType, null, null)
                 : Document(r))
             .ToList();
+
+    /// <summary>The records global search finds.</summary>
+    private static bool IsIndexed(Record r) =>
+        r is Organization or Person or Sales.Lead or Sales.Deal or Sales.Quote or Sales.Order or Communication.Interaction;
 
     private static Work Document(Record r)
     {
@@ -64,7 +68,7 @@ public static class SearchIndexer
     /// </summary>
     public static async Task IndexAsync(MotivDbContext db, IEnumerable<Record> records, CancellationToken ct)
     {
-        var documents = records.Where(r => r.DeletedAt is null).Select(Document);
+        var documents = records.Where(r => IsIndexed(r) && r.DeletedAt is null).Select(Document);
         var connection = db.Database.GetDbConnection();
         if (db.IsSqlite)
         {
