@@ -114,7 +114,9 @@ public sealed class PeopleAndAdminApiTests(ApiWorld worlds) : IClassFixture<ApiW
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/v1/organizations/{orgId}")).StatusCode);
         // A role change applies at once as well: made read-only, the user may no longer create records.
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync($"/api/v1/users/{userId}", new { roles = new[] { Core.Access.Roles.ReadOnly } }, null)).StatusCode);
+        var before = await w.Factory.FingerprintAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await user.PostAsync("/api/v1/organizations", Api.Json(new { name = Api.Unique("Nein") }))).StatusCode);
+        Assert.Equal(before, await w.Factory.FingerprintAsync());
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
