@@ -30,7 +30,10 @@ public static class ScaleBench
         var quick = args.Contains("--quick");
         var postgres = Arg(args, "--db") is "postgres" or "postgresql";
         var scale = quick ? Scale.Quick : Scale.Full;
-        var seconds = quick ? 3 : 15;
+        var seconds = Arg(args, "--seconds") is { } sec ? int.Parse(sec, CultureInfo.InvariantCulture) : quick ? 3 : 15;
+        // --only get,list,search,timeline,load,analytics runs a subset (while working on one of them).
+        var only = Arg(args, "--only")?.Split(',');
+        bool Want(string name) => only is null || only.Contains(name);
         var loadSeconds = quick ? 10 : 60;
         var work = Directory.CreateTempSubdirectory("motiv-scale-").FullName;
         var existing = Arg(args, "--connection");
@@ -74,28 +77,40 @@ public static class ScaleBench
             memory.Start();
 
             using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
-            var ping = await ThroughputAsync(anonymous, () => "/bare/ping", seconds, 8);
-            Row("a bare endpoint without database or token, through Motiv's middleware, 8 clients", $"{ping:N0} req/s", "", null, "");
-            var rng = new Random(1);
-            var motiv = await ThroughputAsync(http, () => $"/api/v1/people/{sample.People[rng.Next(sample.People.Length)]}", seconds, 8);
-            var bare = await ThroughputAsync(anonymous, () => $"/bare/people/{sample.People[rng.Next(sample.People.Length)]}", seconds, 8);
-            Row($"GET /api/v1/people/{{id}} (token, access control), 8 clients", $"{motiv:N0} req/s", $"{bare:N0} req/s (raw ADO.NET, same process, no token)", motiv / bare, "≥ 0.4");
-
-            var list = await LatencyAsync(http, _ => $"/api/v1/people?city={Uri.EscapeDataString(sample.City)}&sort=lastName&limit=50", seconds);
-            Row($"people list, filter city + sort lastName, first page of 50", Ms(list), "", null, "p95 ≤ 20 ms");
-            var deep = await DeepCursorAsync(http, $"/api/v1/people?city={Uri.EscapeDataString(sample.City)}&sort=lastName&limit=50", quick ? 20 : 200);
-            var deepList = await LatencyAsync(http, _ => deep, seconds);
-            Row($"people list, same, a deep cursor page (page {(quick ? 20 : 200)})", Ms(deepList), "", null, "p95 ≤ 20 ms");
-            var terms = new[] { "müller", "schmi", "weber 12", "hoffm", "lieferung", "smith", "krüger", "wagner 7" };
-            var search = await LatencyAsync(http, i => $"/api/v1/search?q={Uri.EscapeDataString(terms[i % terms.Length])}", seconds);
-            Row("global search (prefix terms)", Ms(search), "", null, "p95 ≤ 10 ms");
-            var timeline = await LatencyAsync(http, i => $"/api/v1/people/{sample.Busy[i % sample.Busy.Length]}/timeline", seconds);
-            Row("a busy person's timeline, first page", Ms(timeline), "", null, "p95 ≤ 20 ms");
-
-            var load = await LoadAsync(http, sample, 64, loadSeconds);
-            Row($"64 concurrent clients for {loadSeconds} s (75 % reads, 25 % writes)", $"p99 {load.P99:N1} ms, {load.Requests / (double)loadSeconds:N0} req/s", $"errors: {load.Errors}", null, "p99 ≤ 50 ms, 0 errors");
-
-            await AnalyticsAsync(app.Services, scale);
+            if (Want("get"))
+            {
+                var ping = await ThroughputAsync(anonymous, () => "/bare/ping", seconds, 8);
+                Row("a bare endpoint without database or token, through Motiv's middleware, 8 clients", $"{ping:N0} req/s", "", null, "");
+                var rng = new Random(1);
+                var motiv = await ThroughputAsync(http, () => $"/api/v1/people/{sample.People[rng.Next(sample.People.Length)]}", seconds, 8);
+                var bare = await ThroughputAsync(anonymous, () => $"/bare/people/{sample.People[rng.Next(sample.People.Length)]}", seconds, 8);
+                Row($"GET /api/v1/people/{{id}} (token, access control), 8 clients", $"{motiv:N0} req/s", $"{bare:N0} req/s (raw ADO.NET, same process, no token)", motiv / bare, "≥ 0.4");
+            }
+            if (Want("list"))
+            {
+                var list = await LatencyAsync(http, _ => $"/api/v1/people?city={Uri.EscapeDataString(sample.City)}&sort=lastName&limit=50", seconds);
+                Row($"people list, filter city + sort lastName, first page of 50", Ms(list), "", null, "p95 ≤ 20 ms");
+                var deep = await DeepCursorAsync(http, $"/api/v1/people?city={Uri.EscapeDataString(sample.City)}&sort=lastName&limit=50", quick ? 20 : 200);
+                var deepList = await LatencyAsync(http, _ => deep, seconds);
+                Row($"people list, same, a deep cursor page (page {(quick ? 20 : 200)})", Ms(deepList), "", null, "p95 ≤ 20 ms");
+            }
+            if (Want("search"))
+            {
+                var terms = new[] { "müller", "schmi", "weber 12", "hoffm", "lieferung", "smith", "krüger", "wagner 7" };
+                var search = await LatencyAsync(http, i => $"/api/v1/search?q={Uri.EscapeDataString(terms[i % terms.Length])}", seconds);
+                Row("global search (prefix terms)", Ms(search), "", null, "p95 ≤ 10 ms");
+            }
+            if (Want("timeline"))
+            {
+                var timeline = await LatencyAsync(http, i => $"/api/v1/people/{sample.Busy[i % sample.Busy.Length]}/timeline", seconds);
+                Row("a busy person's timeline, first page", Ms(timeline), "", null, "p95 ≤ 20 ms");
+            }
+            if (Want("load"))
+            {
+                var load = await LoadAsync(http, sample, 64, loadSeconds);
+                Row($"64 concurrent clients for {loadSeconds} s (75 % reads, 25 % writes)", $"p99 {load.P99:N1} ms, {load.Requests / (double)loadSeconds:N0} req/s", $"errors: {load.Errors}", null, "p99 ≤ 50 ms, 0 errors");
+            }
+            if (Want("analytics")) await AnalyticsAsync(app.Services, scale);
             Row("peak working set of the process (server and load)", $"{memory.Stop() / 1024 / 1024:N0} MiB", "", null, "≤ 500 MB");
             await app.StopAsync();
         }

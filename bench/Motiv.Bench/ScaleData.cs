@@ -132,7 +132,7 @@ public static class ScaleData
                     BodyText = $"{Sentences[random.Next(Sentences.Length)]} {Sentences[random.Next(Sentences.Length)]}",
                     OccurredAt = Now.AddMinutes(-random.Next(0, 3 * 365 * 24 * 60)), OrganizationId = orgIds[personOrg[person]],
                 }, owners, random);
-                participants.Add(new InteractionParticipant { InteractionId = it.Id, PersonId = personIds[person] });
+                participants.Add(new InteractionParticipant { InteractionId = it.Id, PersonId = personIds[person], OccurredAt = it.OccurredAt });
                 list.Add(it);
             }
             await BulkWriter.InsertAsync(db, list, default);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net.Http.Headers;
 using System.Text;
 using static Motiv.Web.Tests.Api;
@@ -7,6 +8,41 @@ namespace Motiv.Web.Tests;
 /// <summary>Interactions, the timelines of people, organisations and deals, and attachments, on both databases.</summary>
 public sealed class InteractionApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
 {
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task A_persons_timeline_pages_newest_first_and_follows_an_interaction_moved_in_time(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var person = await OkJsonAsync(await client.PostAsync("/api/v1/people", Api.Json(new { firstName = "Tim", lastName = Api.Unique("Leiste"), visibility = "everyone" })), HttpStatusCode.Created);
+        var personId = person.GetProperty("id").GetGuid();
+        var created = new List<HttpResponseMessage>();
+        foreach (var (subject, at) in new[] { ("Erstgespräch", "2026-10-01T09:00:00Z"), ("Angebot", "2026-10-02T09:00:00Z"), ("Nachfassen", "2026-10-03T09:00:00Z") })
+        {
+            var response = await client.PostAsync("/api/v1/interactions", Api.Json(new { channel = "phone", subject, personIds = new[] { personId }, occurredAt = at }));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            created.Add(response);
+        }
+        // An interaction of someone else's that SalesA may not read is neither shown nor counted.
+        var hidden = await w.Client(w.SalesB).PostAsync("/api/v1/interactions", Api.Json(new { channel = "note", subject = "Vertraulich", visibility = "private", personIds = new[] { personId }, occurredAt = "2026-10-04T09:00:00Z" }));
+        Assert.Equal(HttpStatusCode.Created, hidden.StatusCode);
+
+        var first = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{personId}/timeline?limit=2"));
+        Assert.Equal(["Nachfassen", "Angebot"], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("subject").GetString()));
+        Assert.Equal(3, first.GetProperty("total").GetInt32());
+        Assert.True(first.GetProperty("totalExact").GetBoolean());
+        var second = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{personId}/timeline?limit=2&cursor={Uri.EscapeDataString(first.GetProperty("nextCursor").GetString()!)}"));
+        Assert.Equal("Erstgespräch", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("subject").GetString());
+        Assert.Equal(3, second.GetProperty("total").GetInt32());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+
+        // The first call is moved to after the others: the timeline shows it first.
+        var oldest = created[0];
+        var moved = await client.PatchAsync(oldest.Headers.Location!.ToString(), new { occurredAt = "2026-10-05T09:00:00Z" }, oldest.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var after = await OkJsonAsync(await client.GetAsync($"/api/v1/people/{personId}/timeline"));
+        Assert.Equal(["Erstgespräch", "Nachfassen", "Angebot"], after.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("subject").GetString()));
+    }
+
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task A_logged_call_is_sanitised_and_shows_on_the_timelines_of_the_person_and_their_organisation(string db)
     {

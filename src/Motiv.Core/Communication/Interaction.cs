@@ -63,6 +63,9 @@ public sealed class InteractionParticipant : IRecordPart
     public Guid? PersonId { get; set; }
     public Guid? UserId { get; set; }
 
+    /// <summary>The interaction's time, kept here by the save pipeline so a person's timeline is read in order from the (person, time) index.</summary>
+    public DateTimeOffset OccurredAt { get; set; }
+
     /// <summary>For meetings: the answer to the invitation, from the reply that came by mail.</summary>
     public MeetingResponse Response { get; set; }
     public DateTimeOffset? RespondedAt { get; set; }

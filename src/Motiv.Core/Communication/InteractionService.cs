@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using Ganss.Xss;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Motiv.Core.Common;
 using Motiv.Core.Data;
 using Motiv.Core.Search;
@@ -97,18 +98,32 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         IQueryable<Interaction> q = db.Interactions.AsNoTracking();
+        if (query.Channel is { } channel) q = q.Where(i => i.Channel == channel);
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var text = query.Q.Trim().ToLowerInvariant();
+            q = q.Where(i => i.Subject.ToLower().Contains(text) || (i.BodyText != null && i.BodyText.ToLower().Contains(text)));
+        }
         switch (recordType)
         {
+            case Customers.Person.Type when query.IncludeOrganization != true:
+                await Records.FindAsync(db.People.AsNoTracking(), id, ct);
+                // Read in order from the participants' (person, time, interaction) index and stop after one page,
+                // however many interactions the person has.
+                var rows = from p in db.Set<InteractionParticipant>()
+                           where p.PersonId == id
+                           join i in q on p.InteractionId equals i.Id
+                           select new ParticipationRow { Id = p.InteractionId, OccurredAt = p.OccurredAt, Interaction = i };
+                var item = Item(db);
+                return await Paging.PageAsync(rows, ParticipationSorts, null, query.Cursor, query.Limit,
+                    System.Linq.Expressions.Expression.Lambda<Func<ParticipationRow, TimelineItem>>(
+                        ReplacingExpressionVisitor.Replace(item.Parameters[0], System.Linq.Expressions.Expression.Property(ParticipationRowParameter, nameof(ParticipationRow.Interaction)), item.Body),
+                        ParticipationRowParameter), ct);
             case Customers.Person.Type:
                 await Records.FindAsync(db.People.AsNoTracking(), id, ct);
-                var orgs = query.IncludeOrganization == true
-                    ? await db.Employments.Where(e => e.PersonId == id).Select(e => e.OrganizationId).ToListAsync(ct)
-                    : [];
-                // "Id IN (the person's participations)" lets the database start from the participants' (PersonId, InteractionId) index.
+                var orgs = await db.Employments.Where(e => e.PersonId == id).Select(e => e.OrganizationId).ToListAsync(ct);
                 var theirs = db.Set<InteractionParticipant>().Where(p => p.PersonId == id).Select(p => p.InteractionId);
-                q = orgs.Count == 0
-                    ? q.Where(i => theirs.Contains(i.Id))
-                    : q.Where(i => theirs.Contains(i.Id) || (i.OrganizationId != null && orgs.Contains(i.OrganizationId.Value)));
+                q = q.Where(i => theirs.Contains(i.Id) || (i.OrganizationId != null && orgs.Contains(i.OrganizationId.Value)));
                 break;
             case Customers.Organization.Type:
                 await Records.FindAsync(db.Organizations.AsNoTracking(), id, ct);
@@ -122,15 +137,24 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
             default:
                 throw new NotFoundException(recordType, id);
         }
-        if (query.Channel is { } channel) q = q.Where(i => i.Channel == channel);
-        if (!string.IsNullOrWhiteSpace(query.Q))
-        {
-            var text = query.Q.Trim().ToLowerInvariant();
-            q = q.Where(i => i.Subject.ToLower().Contains(text) || (i.BodyText != null && i.BodyText.ToLower().Contains(text)));
-        }
         return await Paging.PageAsync(q, Sorts, null, query.Cursor, query.Limit,
             Item(db), ct);
     }
+
+    /// <summary>A person's participation with the interaction behind it; the id and time are the participant row's own (indexed) columns.</summary>
+    private sealed class ParticipationRow
+    {
+        public Guid Id { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+        public Interaction Interaction { get; init; } = null!;
+    }
+
+    private static readonly System.Linq.Expressions.ParameterExpression ParticipationRowParameter =
+        System.Linq.Expressions.Expression.Parameter(typeof(ParticipationRow), "r");
+
+    // The same cursor as Sorts' default: a page cursor from either form of the timeline reads the same.
+    private static readonly SortFields<ParticipationRow> ParticipationSorts = new SortFields<ParticipationRow>("-occurredAt")
+        .Add("occurredAt", r => r.OccurredAt);
 
     public async Task<Page<TimelineItem>> ListAsync(TimelineQuery query, CancellationToken ct = default)
     {

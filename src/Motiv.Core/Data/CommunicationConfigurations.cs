@@ -34,7 +34,7 @@ internal sealed class InteractionParticipantConfiguration : IEntityTypeConfigura
         b.Property(p => p.Id).ValueGeneratedNever();
         b.HasOne<Person>().WithMany().HasForeignKey(p => p.PersonId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Identity.MotivUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(p => new { p.PersonId, p.InteractionId });
+        b.HasIndex(p => new { p.PersonId, p.OccurredAt, p.InteractionId });
         b.HasIndex(p => p.UserId);
     }
 }

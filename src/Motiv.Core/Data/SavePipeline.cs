@@ -23,6 +23,7 @@ internal static class SavePipeline
     public static async Task BeforeSaveAsync(MotivDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var scope = db.Scope;
+        await CopyInteractionTimesAsync(db, ct);
         TouchRecordsOfChangedParts(db);
         // Looked up once: asking the change tracker per record would make a large save quadratic.
         var parts = db.ChangeTracker.Entries().Where(e => e.Entity is IRecordPart).ToLookup(e => ((IRecordPart)e.Entity).PartOf);
@@ -98,6 +99,17 @@ internal static class SavePipeline
     }
 
     /// <summary>A change to a part (employment, custom field value) is a change, and a new version, of its record.</summary>
+    /// <summary>Participants carry their interaction's time (for the person's timeline index); a moved interaction moves them.</summary>
+    private static async Task CopyInteractionTimesAsync(MotivDbContext db, CancellationToken ct)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<Communication.Interaction>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
+        {
+            var participants = entry.Collection(i => i.Participants);
+            if (entry.State == EntityState.Modified && !participants.IsLoaded && entry.Property(i => i.OccurredAt).IsModified) await participants.LoadAsync(ct);
+            foreach (var p in entry.Entity.Participants.Where(p => p.OccurredAt != entry.Entity.OccurredAt)) p.OccurredAt = entry.Entity.OccurredAt;
+        }
+    }
+
     private static void TouchRecordsOfChangedParts(MotivDbContext db)
     {
         var changed = ChangedParts(db).Select(p => ((IRecordPart)p.Entity).PartOf).ToHashSet();

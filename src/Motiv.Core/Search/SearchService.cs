@@ -26,32 +26,48 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
 
         var hits = new List<SearchHit>();
         var seen = new HashSet<Guid>();
-        for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
+        var folded = SearchText.Fold(query);
+        // Names first (newest first), then the rest of the text. No global ranking: at a million records a common name matches
+        // a hundred thousand of them, and ranking them all costs more than the page; each batch is ordered in memory instead.
+        foreach (var titlesOnly in db.IsSqlite ? [true, false] : new[] { false })
         {
-            var batch = await PrefixCandidatesAsync(db, tokens, offset, ct);
-            hits.AddRange(await VisibleAsync(db, batch.Where(c => seen.Add(c.Id)).ToList(), ct));
-            if (batch.Count < CandidateBatch) break;
+            for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
+            {
+                var batch = await PrefixCandidatesAsync(db, tokens, titlesOnly, offset, ct);
+                var ranked = batch.Where(c => seen.Add(c.Id)).OrderBy(c => Closeness(c.Title, folded, tokens)).ThenBy(c => c.Title.Length).ToList();
+                hits.AddRange(await VisibleAsync(db, ranked, ct));
+                if (batch.Count < CandidateBatch) break;
+            }
         }
         // Typo tolerance only when nothing starts with what was typed: otherwise near misses would crowd out exact hits.
         if (hits.Count == 0 && !SearchText.LooksLikePhone(query))
         {
-            var fuzzy = await FuzzyCandidatesAsync(db, SearchText.Fold(query), ct);
+            var fuzzy = await FuzzyCandidatesAsync(db, folded, ct);
             hits.AddRange(await VisibleAsync(db, fuzzy.Where(c => seen.Add(c.Id)).ToList(), ct));
         }
         return hits.Take(limit).ToList();
     }
 
-    /// <summary>A record the index proposes: its id and type (so only the sets of the types found are asked).</summary>
-    private readonly record struct Candidate(Guid Id, string Type);
+    /// <summary>How closely a (folded) title matches: the whole query, its start, every word's start, the text only.</summary>
+    private static int Closeness(string title, string folded, IReadOnlyList<string> tokens) =>
+        title == folded ? 0
+        : title.StartsWith(folded, StringComparison.Ordinal) ? 1
+        : tokens.All(t => title.StartsWith(t, StringComparison.Ordinal) || title.Contains(" " + t, StringComparison.Ordinal)) ? 2
+        : 3;
 
-    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, int offset, CancellationToken ct)
+    /// <summary>A record the index proposes: its id, type (so only the sets of the types found are asked) and folded title.</summary>
+    private readonly record struct Candidate(Guid Id, string Type, string Title);
+
+    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, bool titlesOnly, int offset, CancellationToken ct)
     {
+        // Newest first by the index's own order, so the database stops after one batch (FTS5 reads rowids backwards; PostgreSQL stops the scan).
         var sql = db.IsSqlite
-            ? "SELECT d.entity_id, d.entity_type FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rank LIMIT @n OFFSET @o"
-            : "SELECT entity_id, entity_type FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) ORDER BY length(title), entity_id LIMIT @n OFFSET @o";
+            ? "SELECT d.entity_id, d.entity_type, f.title FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rowid DESC LIMIT @n OFFSET @o"
+            : "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o";
         var match = db.IsSqlite
             ? string.Join(" AND ", tokens.Select(t => $"\"{t}\"*"))
             : string.Join(" & ", tokens.Select(t => $"{t}:*"));
+        if (titlesOnly) match = $"title : ({match})";
         return await ReadIdsAsync(db, sql, ct, ("@q", match), ("@n", CandidateBatch), ("@o", offset));
     }
 
@@ -61,7 +77,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         if (!db.IsSqlite)
         {
             return await ReadIdsAsync(db,
-                "SELECT entity_id, entity_type FROM search_documents WHERE title % @q ORDER BY similarity(title, @q) DESC LIMIT @n",
+                "SELECT entity_id, entity_type, title FROM search_documents WHERE title % @q ORDER BY similarity(title, @q) DESC LIMIT @n",
                 ct, ("@q", folded), ("@n", CandidateBatch));
         }
         // SQLite: the trigram index finds titles sharing any trigram; the similarity decides, as pg_trgm does.
@@ -77,7 +93,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         while (await reader.ReadAsync(ct))
         {
             var score = SearchText.Similarity(folded, reader.GetString(1));
-            if (score >= MinSimilarity) result.Add((new Candidate(Guid.Parse(reader.GetString(0)), reader.GetString(2)), score));
+            if (score >= MinSimilarity) result.Add((new Candidate(Guid.Parse(reader.GetString(0)), reader.GetString(2), reader.GetString(1)), score));
         }
         return result.OrderByDescending(r => r.Score).Select(r => r.Candidate).ToList();
     }
@@ -88,7 +104,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null, sql, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1)));
+            ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
         return ids;
     }
 

@@ -701,6 +701,9 @@ namespace Motiv.Data.Postgres.Migrations
                     b.Property<Guid>("InteractionId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("PersonId")
                         .HasColumnType("uuid");
 
@@ -719,7 +722,7 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("PersonId", "InteractionId");
+                    b.HasIndex("PersonId", "OccurredAt", "InteractionId");
 
                     b.ToTable("interaction_participants", (string)null);
                 });
@@ -1312,13 +1315,13 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("VatId");
 
-                    b.HasIndex("City", "Id");
-
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("Name", "Id");
 
                     b.HasIndex("UpdatedAt", "Id");
+
+                    b.HasIndex("City", "Name", "Id");
 
                     b.ToTable("organizations", (string)null);
                 });
@@ -1482,15 +1485,15 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("TeamId");
 
-                    b.HasIndex("City", "Id");
-
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("FirstName", "Id");
 
+                    b.HasIndex("LastName", "Id");
+
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("LastName", "FirstName", "Id");
+                    b.HasIndex("City", "LastName", "Id");
 
                     b.ToTable("people", (string)null);
                 });

@@ -692,6 +692,9 @@ namespace Motiv.Data.Sqlite.Migrations
                     b.Property<Guid>("InteractionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("PersonId")
                         .HasColumnType("TEXT");
 
@@ -710,7 +713,7 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("PersonId", "InteractionId");
+                    b.HasIndex("PersonId", "OccurredAt", "InteractionId");
 
                     b.ToTable("interaction_participants", (string)null);
                 });
@@ -1303,13 +1306,13 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("VatId");
 
-                    b.HasIndex("City", "Id");
-
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("Name", "Id");
 
                     b.HasIndex("UpdatedAt", "Id");
+
+                    b.HasIndex("City", "Name", "Id");
 
                     b.ToTable("organizations", (string)null);
                 });
@@ -1473,15 +1476,15 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("TeamId");
 
-                    b.HasIndex("City", "Id");
-
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("FirstName", "Id");
 
+                    b.HasIndex("LastName", "Id");
+
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("LastName", "FirstName", "Id");
+                    b.HasIndex("City", "LastName", "Id");
 
                     b.ToTable("people", (string)null);
                 });

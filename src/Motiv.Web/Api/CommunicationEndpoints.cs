@@ -24,7 +24,7 @@ public static class CommunicationEndpoints
             api.MapGet($"/{segment}/{{id:guid}}/timeline", async (Guid id, [AsParameters] TimelineQuery query, InteractionService s, CancellationToken ct) =>
             {
                 var page = await s.TimelineAsync(type, id, query, ct);
-                return TypedResults.Ok(new ListResponse<TimelineItem>(page.Items, page.NextCursor, page.Total));
+                return TypedResults.Ok(new ListResponse<TimelineItem>(page));
             }).WithTags("interactions");
         }
 
@@ -56,7 +56,7 @@ public static class CommunicationEndpoints
         meetings.MapGet("", async (string? cursor, int? limit, InteractionService s, CancellationToken ct) =>
         {
             var page = await s.ListAsync(new TimelineQuery { Channel = InteractionChannel.Meeting, Cursor = cursor, Limit = limit }, ct);
-            return TypedResults.Ok(new ListResponse<TimelineItem>(page.Items, page.NextCursor, page.Total));
+            return TypedResults.Ok(new ListResponse<TimelineItem>(page));
         });
         // A meeting is an interaction on the meeting channel; its invitations go out by a separate request.
         meetings.MapPost("", async (HttpContext http, InteractionService s, CancellationToken ct) =>

@@ -50,7 +50,7 @@ public static class EmpathyEndpoints
         api.MapGet("/health/at-risk", async ([AsParameters] AtRiskQuery query, HealthService s, CancellationToken ct) =>
         {
             var page = await s.AtRiskAsync(query, ct);
-            return TypedResults.Ok(new ListResponse<AtRiskItem>(page.Items, page.NextCursor, page.Total));
+            return TypedResults.Ok(new ListResponse<AtRiskItem>(page));
         }).WithTags("health");
 
         var actions = api.MapGroup("/next-best-actions").WithTags("next-best-actions");

@@ -12,7 +12,11 @@ public sealed record RecordApiSpec<TQuery, TItem, TInput, TDto>(
     Func<TDto, TInput> ToInput,
     Func<TDto, (Guid Id, long Version)> Key);
 
-public sealed record ListResponse<T>(IReadOnlyList<T> Items, string? NextCursor, int Total);
+/// <summary>A page in the API: <c>total</c> is exact when <c>totalExact</c>, else a lower bound (lists count at most 2,000 rows past the page's start).</summary>
+public sealed record ListResponse<T>(IReadOnlyList<T> Items, string? NextCursor, int Total, bool TotalExact)
+{
+    public ListResponse(Page<T> page) : this(page.Items, page.NextCursor, page.Total, page.TotalExact) { }
+}
 
 /// <summary>
 /// GET (list, one), POST, PATCH, DELETE and history for a record type, the same for every type:
@@ -34,7 +38,7 @@ public static class RecordApi
                 if (filters.Count > 0) query = withFields.WithCustomFields(filters);
             }
             var page = await spec.List(http.RequestServices, query, ct);
-            return TypedResults.Ok(new ListResponse<TItem>(page.Items, page.NextCursor, page.Total));
+            return TypedResults.Ok(new ListResponse<TItem>(page));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, CancellationToken ct) =>

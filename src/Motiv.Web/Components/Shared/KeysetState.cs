@@ -1,3 +1,4 @@
+using Motiv.Core.Common;
 using MudBlazor;
 
 namespace Motiv.Web.Components.Shared;
@@ -14,6 +15,12 @@ public sealed class KeysetState(int pageSize = 25)
     public int PageIndex { get; private set; }
     public string? NextCursor { get; private set; }
     public int Total { get; private set; }
+    public bool TotalExact { get; private set; } = true;
+
+    /// <summary>The total as shown: "2,000+" when the list stopped counting (<see cref="Paging.CountLimit"/>).</summary>
+    public string TotalText => Format(Total, TotalExact);
+
+    public static string Format(int total, bool exact) => total.ToString("N0") + (exact ? "" : "+");
     public int Shown { get; private set; }
     public string? Sort { get; private set; }
 
@@ -33,11 +40,12 @@ public sealed class KeysetState(int pageSize = 25)
         Sort = sort;
     }
 
-    public void Loaded(int shown, string? nextCursor, int total)
+    public void Loaded<T>(Page<T> page)
     {
-        Shown = shown;
-        NextCursor = nextCursor;
-        Total = total;
+        Shown = page.Items.Count;
+        NextCursor = page.NextCursor;
+        Total = page.Total;
+        TotalExact = page.TotalExact;
     }
 
     public void Next()
