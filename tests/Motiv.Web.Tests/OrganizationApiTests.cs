@@ -225,6 +225,26 @@ public sealed class OrganizationApiTests(ApiWorld worlds) : IClassFixture<ApiWor
     }
 
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Search_shows_names_with_the_whole_word_first_then_longer_names_then_mentions_in_text(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var client = w.Client(w.SalesA);
+        var word = "Qv" + Guid.CreateVersion7().ToString("N")[^6..];
+        // Created in the opposite order of the expected result, so "newest first" alone would get it wrong.
+        var note = await client.PostAsync("/api/v1/interactions", Api.Json(new { channel = "note", subject = "Notiz", body = $"Gespräch mit {word} über Preise" }));
+        Assert.Equal(HttpStatusCode.Created, note.StatusCode);
+        var (longer, _) = await client.CreateOrganizationAsync(new { name = $"{word}werke GmbH" });
+        var (exact, _) = await client.CreateOrganizationAsync(new { name = $"{word} AG" });
+        var (newer, _) = await client.CreateOrganizationAsync(new { name = $"{word}bau KG" });
+
+        var items = (await Api.OkJsonAsync(await client.GetAsync($"/api/v1/search?q={word.ToLowerInvariant()}"))).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(4, items.Count);
+        Assert.Equal(exact, items[0].GetProperty("id").GetGuid());
+        Assert.Equal([newer, longer], items.Skip(1).Take(2).Select(i => i.GetProperty("id").GetGuid()));
+        Assert.Equal("interaction", items[3].GetProperty("type").GetString());
+    }
+
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task Hostile_markup_is_stored_as_text(string db)
     {
         var w = await worlds.GetAsync(db);

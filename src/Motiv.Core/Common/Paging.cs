@@ -41,8 +41,11 @@ public static class Paging
     /// </summary>
     public const int CountLimit = 2_000;
 
+    /// <summary>Timelines (activity streams, read page by page with "more") count less far.</summary>
+    public const int TimelineCountLimit = 200;
+
     public static async Task<Page<TOut>> PageAsync<T, TOut>(IQueryable<T> query, SortFields<T> fields, string? sort, string? cursor, int? limit,
-        Expression<Func<T, TOut>> projection, CancellationToken ct) where T : class
+        Expression<Func<T, TOut>> projection, CancellationToken ct, int countLimit = CountLimit) where T : class
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxLimit) throw ValidationException.ForQuery("limit", Text.Get("Validation.Range", 1, MaxLimit));
@@ -53,11 +56,11 @@ public static class Paging
 
         var core = typeof(Paging).GetMethod(nameof(PageCoreAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(typeof(T), key.ReturnType, typeof(TOut));
-        return await (Task<Page<TOut>>)core.Invoke(null, [query, key, descending, sort, cursor, take, projection, ct])!;
+        return await (Task<Page<TOut>>)core.Invoke(null, [query, key, descending, sort, cursor, take, projection, countLimit, ct])!;
     }
 
     private static async Task<Page<TOut>> PageCoreAsync<T, TKey, TOut>(IQueryable<T> query, Expression<Func<T, TKey>> key, bool descending,
-        string sort, string? cursor, int take, Expression<Func<T, TOut>> projection, CancellationToken ct) where T : class
+        string sort, string? cursor, int take, Expression<Func<T, TOut>> projection, int countLimit, CancellationToken ct) where T : class
     {
         var position = 0;
         if (cursor is not null)
@@ -67,7 +70,7 @@ public static class Paging
             position = before;
         }
         // The total is the rows before this page (carried in the cursor) and, up to the limit, the rows from here on.
-        var counted = await query.Take(CountLimit + 1).CountAsync(ct);
+        var counted = await query.Take(countLimit + 1).CountAsync(ct);
         var x = key.Parameters[0];
         var row = Expression.Lambda<Func<T, Row<TOut, TKey>>>(
             Expression.New(typeof(Row<TOut, TKey>).GetConstructors()[0],
@@ -79,7 +82,7 @@ public static class Paging
         var ordered = descending ? query.OrderByDescending(key).ThenByDescending(id) : query.OrderBy(key).ThenBy(id);
         var rows = await ordered.Select(row).Take(take + 1).ToListAsync(ct);
         var next = rows.Count > take ? EncodeCursor(sort, rows[take - 1].Key, rows[take - 1].Id, position + take) : null;
-        return new Page<TOut>(rows.Take(take).Select(r => r.Item).ToList(), next, position + Math.Min(counted, CountLimit), counted <= CountLimit);
+        return new Page<TOut>(rows.Take(take).Select(r => r.Item).ToList(), next, position + Math.Min(counted, countLimit), counted <= countLimit);
     }
 
     private sealed record Row<TOut, TKey>(TOut Item, TKey Key, Guid Id);

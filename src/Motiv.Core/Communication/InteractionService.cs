@@ -118,7 +118,7 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
                 return await Paging.PageAsync(rows, ParticipationSorts, null, query.Cursor, query.Limit,
                     System.Linq.Expressions.Expression.Lambda<Func<ParticipationRow, TimelineItem>>(
                         ReplacingExpressionVisitor.Replace(item.Parameters[0], System.Linq.Expressions.Expression.Property(ParticipationRowParameter, nameof(ParticipationRow.Interaction)), item.Body),
-                        ParticipationRowParameter), ct);
+                        ParticipationRowParameter), ct, Paging.TimelineCountLimit);
             case Customers.Person.Type:
                 await Records.FindAsync(db.People.AsNoTracking(), id, ct);
                 var orgs = await db.Employments.Where(e => e.PersonId == id).Select(e => e.OrganizationId).ToListAsync(ct);
@@ -138,7 +138,7 @@ public sealed partial class InteractionService(IDbContextFactory<MotivDbContext>
                 throw new NotFoundException(recordType, id);
         }
         return await Paging.PageAsync(q, Sorts, null, query.Cursor, query.Limit,
-            Item(db), ct);
+            Item(db), ct, Paging.TimelineCountLimit);
     }
 
     /// <summary>A person's participation with the interaction behind it; the id and time are the participant row's own (indexed) columns.</summary>

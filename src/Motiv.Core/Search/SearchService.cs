@@ -15,6 +15,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
 {
     private const int CandidateBatch = 200;
     private const double MinSimilarity = 0.3;
+    private static readonly (bool TitlesOnly, bool Prefix)[] Phases = [(true, false), (true, true), (false, false), (false, true)];
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? query, int limit = 20, CancellationToken ct = default)
     {
@@ -27,13 +28,14 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         var hits = new List<SearchHit>();
         var seen = new HashSet<Guid>();
         var folded = SearchText.Fold(query);
-        // Names first (newest first), then the rest of the text. No global ranking: at a million records a common name matches
+        // Names first, then all text; whole words before prefixes (a whole word is one doclist read backwards, a prefix
+        // merges every word it starts); each newest first. No global ranking: at a million records a common name matches
         // a hundred thousand of them, and ranking them all costs more than the page; each batch is ordered in memory instead.
-        foreach (var titlesOnly in db.IsSqlite ? [true, false] : new[] { false })
+        foreach (var (titlesOnly, prefix) in Phases)
         {
             for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
             {
-                var batch = await PrefixCandidatesAsync(db, tokens, titlesOnly, offset, ct);
+                var batch = await PrefixCandidatesAsync(db, tokens, titlesOnly, prefix, offset, ct);
                 var ranked = batch.Where(c => seen.Add(c.Id)).OrderBy(c => Closeness(c.Title, folded, tokens)).ThenBy(c => c.Title.Length).ToList();
                 hits.AddRange(await VisibleAsync(db, ranked, ct));
                 if (batch.Count < CandidateBatch) break;
@@ -58,16 +60,19 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
     /// <summary>A record the index proposes: its id, type (so only the sets of the types found are asked) and folded title.</summary>
     private readonly record struct Candidate(Guid Id, string Type, string Title);
 
-    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, bool titlesOnly, int offset, CancellationToken ct)
+    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, bool titlesOnly, bool prefix, int offset, CancellationToken ct)
     {
         // Newest first by the index's own order, so the database stops after one batch (FTS5 reads rowids backwards; PostgreSQL stops the scan).
         var sql = db.IsSqlite
             ? "SELECT d.entity_id, d.entity_type, f.title FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rowid DESC LIMIT @n OFFSET @o"
-            : "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o";
+            : titlesOnly
+                ? "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) AND to_tsvector('simple', title) @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o"
+                : "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o";
+        var star = prefix ? (db.IsSqlite ? "*" : ":*") : "";
         var match = db.IsSqlite
-            ? string.Join(" AND ", tokens.Select(t => $"\"{t}\"*"))
-            : string.Join(" & ", tokens.Select(t => $"{t}:*"));
-        if (titlesOnly) match = $"title : ({match})";
+            ? string.Join(" AND ", tokens.Select(t => $"\"{t}\"{star}"))
+            : string.Join(" & ", tokens.Select(t => $"{t}{star}"));
+        if (titlesOnly && db.IsSqlite) match = $"title : ({match})";
         return await ReadIdsAsync(db, sql, ct, ("@q", match), ("@n", CandidateBatch), ("@o", offset));
     }
 
