@@ -95,29 +95,28 @@ public static class CustomerScoring
                 .Select(g => new { g.Key, Products = g.Select(x => x.Id).Distinct().Count(), Categories = g.Select(x => x.Category).Distinct().Count() })
                 .ToDictionaryAsync(g => g.Key, g => (g.Products, g.Categories), ct);
             var factor = Math.Pow(1 + settings.DiscountRate, -(settings.Horizon * unitDays / 365.25) / 2);
-            await db.CustomerScores.ExecuteDeleteAsync(ct);
-            var done = 0;
-            foreach (var chunk in histories.Chunk(1000))
+            var scores = histories.Select(c =>
             {
-                foreach (var c in chunk)
+                var alive = bg is null ? 1 : BgNbd.ProbabilityAlive(bg, c.Frequency, c.Recency, c.Age);
+                var expected = bg is null ? 0 : BgNbd.ExpectedPurchases(bg, c.Frequency, c.Recency, c.Age, settings.Horizon);
+                double? spend = gg is null ? null : c.Frequency > 0 ? GammaGamma.ExpectedSpend(gg, c.Frequency, c.MonetaryValue) : gg.P * gg.V / (gg.Q - 1);
+                var score = rfm[c.CustomerId];
+                var breadthOf = products.GetValueOrDefault(c.CustomerId);
+                return new CustomerScore
                 {
-                    var alive = bg is null ? 1 : BgNbd.ProbabilityAlive(bg, c.Frequency, c.Recency, c.Age);
-                    var expected = bg is null ? 0 : BgNbd.ExpectedPurchases(bg, c.Frequency, c.Recency, c.Age, settings.Horizon);
-                    double? spend = gg is null ? null : c.Frequency > 0 ? GammaGamma.ExpectedSpend(gg, c.Frequency, c.MonetaryValue) : gg.P * gg.V / (gg.Q - 1);
-                    var score = rfm[c.CustomerId];
-                    var breadthOf = products.GetValueOrDefault(c.CustomerId);
-                    db.CustomerScores.Add(new CustomerScore
-                    {
-                        OrganizationId = c.CustomerId, AsOf = asOf, Orders = c.Frequency + 1, FirstOrder = c.First, LastOrder = c.Last, HistoricValue = c.Total,
-                        R = score.R, F = score.F, M = score.M, Segment = score.Segment, ProbabilityAlive = Math.Round(alive, 4), ChurnRisk = Math.Round(1 - alive, 4),
-                        ExpectedPurchases = Math.Round(expected, 3), Value = spend is { } s ? Math.Round(expected * s * factor, 2) : null,
-                        Products = breadthOf.Products, Categories = breadthOf.Categories,
-                    });
-                }
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
-                done += chunk.Length;
-                await ProgressAsync(db, run, 50 + (int)(49.0 * done / Math.Max(1, histories.Count)), ct);
+                    OrganizationId = c.CustomerId, AsOf = asOf, Orders = c.Frequency + 1, FirstOrder = c.First, LastOrder = c.Last, HistoricValue = c.Total,
+                    R = score.R, F = score.F, M = score.M, Segment = score.Segment, ProbabilityAlive = Math.Round(alive, 4), ChurnRisk = Math.Round(1 - alive, 4),
+                    ExpectedPurchases = Math.Round(expected, 3), Value = spend is { } s ? Math.Round(expected * s * factor, 2) : null,
+                    Products = breadthOf.Products, Categories = breadthOf.Categories,
+                };
+            }).ToList();
+            await ProgressAsync(db, run, 80, ct);
+            // The old scores are replaced in one transaction (readers see either set, never none), written in bulk.
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.CustomerScores.ExecuteDeleteAsync(ct);
+                await BulkWriter.InsertAsync(db, scores, ct);
+                await tx.CommitAsync(ct);
             }
             var model = bg is null ? null : new ClvModelDto(asOf, settings.Unit, histories.Count, histories.Count(h => h.Frequency > 0), new BgNbdDto(bg.R, bg.Alpha, bg.A, bg.B, bg.LogLikelihood),
                 gg is null ? null : new GammaGammaDto(gg.P, gg.Q, gg.V, gg.LogLikelihood));
