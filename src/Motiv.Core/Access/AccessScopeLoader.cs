@@ -6,6 +6,9 @@ namespace Motiv.Core.Access;
 /// <summary>An active user's scope with the name and time zone the UI shows.</summary>
 public sealed record LoadedUser(AccessScope Scope, string DisplayName, string TimeZone);
 
+/// <summary>What a request needs of the user's own row; <see cref="Stamp"/> is ASP.NET Identity's concurrency stamp.</summary>
+public sealed record UserRow(string DisplayName, string TimeZone, string Stamp);
+
 /// <summary>
 /// Reads a user's roles and teams into an <see cref="AccessScope"/>; an unknown or deactivated user gets none. This runs on every
 /// request, so the user's row is read every time (active or not, and its concurrency stamp) while the roles and teams are kept in
@@ -23,9 +26,14 @@ public static class AccessScopeLoader
     public static async Task<LoadedUser?> LoadUserAsync(MotivDbContext db, Guid userId, CancellationToken ct = default)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive)
-            .Select(u => new { u.DisplayName, u.TimeZone, u.ConcurrencyStamp }).FirstOrDefaultAsync(ct);
-        if (user is null) return null;
-        var key = (userId, user.ConcurrencyStamp ?? "");
+            .Select(u => new UserRow(u.DisplayName, u.TimeZone, u.ConcurrencyStamp ?? "")).FirstOrDefaultAsync(ct);
+        return user is null ? null : await WithMembershipsAsync(db, userId, user, ct);
+    }
+
+    /// <summary>The scope of an active user whose row was just read (with the bearer token, in one query).</summary>
+    public static async Task<LoadedUser> WithMembershipsAsync(MotivDbContext db, Guid userId, UserRow user, CancellationToken ct = default)
+    {
+        var key = (userId, user.Stamp);
         if (!Memberships.TryGetValue(key, out var memberships))
         {
             var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)

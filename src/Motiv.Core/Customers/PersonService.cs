@@ -240,7 +240,8 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
     internal static async Task<PersonDto> ToDtoAsync(MotivDbContext db, Person p, CancellationToken ct)
     {
         var orgIds = p.Employments.Select(e => e.OrganizationId).ToList();
-        var names = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var names = orgIds.Count == 0 ? []
+            : await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         // An employment at an organisation the viewer may not see is left out rather than named.
         var employments = p.Employments.Where(e => names.ContainsKey(e.OrganizationId))
             .OrderByDescending(e => e.IsPrimary).ThenBy(e => names[e.OrganizationId])

@@ -12,7 +12,8 @@ public sealed record IssuedToken(Guid Id, string AccessToken, DateTimeOffset? Ex
 public sealed record TokenInfo(Guid Id, string Name, TokenKind Kind, bool ReadOnly, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
 /// <summary>The identity behind a valid bearer token.</summary>
-public sealed record TokenPrincipal(Guid UserId, Guid TokenId, bool ReadOnly);
+/// <summary>A valid token and its (active) user's row, read in the same query.</summary>
+public sealed record TokenPrincipal(Guid UserId, Guid TokenId, bool ReadOnly, Access.UserRow User);
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256 hashes, revocable, read-only or read-write.</summary>
 public sealed class TokenService(IDbContextFactory<MotivDbContext> dbFactory, TimeProvider clock)
@@ -63,8 +64,8 @@ public sealed class TokenService(IDbContextFactory<MotivDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Where(t => db.Users.Any(u => u.Id == t.UserId && u.IsActive))
-            .Select(t => new TokenPrincipal(t.UserId, t.Id, t.ReadOnly))
+            .Join(db.Users.Where(u => u.IsActive), t => t.UserId, u => u.Id,
+                (t, u) => new TokenPrincipal(t.UserId, t.Id, t.ReadOnly, new Access.UserRow(u.DisplayName, u.TimeZone, u.ConcurrencyStamp ?? "")))
             .FirstOrDefaultAsync(ct);
     }
 

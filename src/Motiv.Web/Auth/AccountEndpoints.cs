@@ -97,7 +97,8 @@ public static class AccountEndpoints
     public static async Task LoadCurrentUserAsync(HttpContext http, Func<Task> next)
     {
         var current = http.RequestServices.GetRequiredService<CurrentUser>();
-        if (!await current.LoadAsync(http.User, http.RequestAborted))
+        var row = http.User.Identity?.AuthenticationType == BearerTokenHandler.SchemeName ? http.Items[CurrentUser.UserRowItem] as Core.Access.UserRow : null;
+        if (!await current.LoadAsync(http.User, http.RequestAborted, row))
         {
             await http.RequestServices.GetRequiredService<SignInManager<MotivUser>>().SignOutAsync();
             http.User = new ClaimsPrincipal(new ClaimsIdentity());

@@ -23,6 +23,8 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
             new Claim(ClaimTypes.NameIdentifier, principal.UserId.ToString()),
             new Claim(CurrentUser.ReadOnlyTokenClaim, principal.ReadOnly ? "true" : "false"),
         ], SchemeName);
+        // The user's row came with the token (same query, this request): CurrentUser need not read it again.
+        Context.Items[CurrentUser.UserRowItem] = principal.User;
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -15,6 +15,9 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
 {
     public const string ReadOnlyTokenClaim = "motiv:token_readonly";
 
+    /// <summary>HttpContext item: the user's row as read with the bearer token in this request.</summary>
+    public const string UserRowItem = "motiv:user_row";
+
     public AccessScope Scope { get; private set; } = AccessScope.Anonymous;
 
     /// <summary>True when the request came with a read-only personal access token.</summary>
@@ -41,7 +44,7 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
     /// The scope is replaced in one step at the end, because in a Blazor circuit other work may read it
     /// while this one waits for the database.
     /// </summary>
-    public async Task<bool> LoadAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    public async Task<bool> LoadAsync(ClaimsPrincipal principal, CancellationToken ct = default, UserRow? row = null)
     {
         if (principal.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
@@ -49,7 +52,7 @@ public sealed class CurrentUser(IDbContextFactory<MotivDbContext> dbFactory) : I
             return true;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await AccessScopeLoader.LoadUserAsync(db, userId, ct);
+        var user = row is not null ? await AccessScopeLoader.WithMembershipsAsync(db, userId, row, ct) : await AccessScopeLoader.LoadUserAsync(db, userId, ct);
         if (user is null)
         {
             (Scope, ReadOnlyToken) = (AccessScope.Anonymous, false);
