@@ -65,9 +65,24 @@ public static class CustomerScoring
             var settings = await SettingsService.ReadAsync<AnalyticsSettings>(db, SettingsKey, ct) ?? new AnalyticsSettings();
             var asOf = run.AsOf;
             var unitDays = settings.Unit == "day" ? 1 : 7;
-            var purchases = await db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
-                .Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).ToListAsync(ct);
-            var histories = CustomerHistories.Summarise(purchases, asOf, unitDays);
+            // Streamed customer by customer (in the order of the (customer, date) index): holding two million orders at once
+            // was most of the run's memory.
+            var histories = new List<CustomerHistory>();
+            var current = new List<Purchase>();
+            await foreach (var purchase in db.Orders.AsNoTracking().IgnoreQueryFilters()
+                .Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
+                .OrderBy(o => o.OrganizationId).Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (current.Count > 0 && current[0].CustomerId != purchase.CustomerId) Summarise();
+                current.Add(purchase);
+            }
+            Summarise();
+
+            void Summarise()
+            {
+                histories.AddRange(CustomerHistories.Summarise(current, asOf, unitDays));
+                current.Clear();
+            }
             await ProgressAsync(db, run, 20, ct);
             var rfm = Rfm.Score(histories, asOf).ToDictionary(s => s.CustomerId);
             BgNbdParameters? bg = null;
