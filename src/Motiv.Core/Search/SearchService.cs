@@ -35,7 +35,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         {
             for (var offset = 0; offset < CandidateBatch * 5 && hits.Count < limit; offset += CandidateBatch)
             {
-                var batch = await PrefixCandidatesAsync(db, tokens, titlesOnly, prefix, offset, ct);
+                var batch = await CandidatesAsync(db, tokens, titlesOnly, prefix, offset, ct);
                 var ranked = batch.Where(c => seen.Add(c.Id)).OrderBy(c => Closeness(c.Title, folded, tokens)).ThenBy(c => c.Title.Length).ToList();
                 hits.AddRange(await VisibleAsync(db, ranked, ct));
                 if (batch.Count < CandidateBatch) break;
@@ -60,7 +60,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
     /// <summary>A record the index proposes: its id, type (so only the sets of the types found are asked) and folded title.</summary>
     private readonly record struct Candidate(Guid Id, string Type, string Title);
 
-    private static async Task<List<Candidate>> PrefixCandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, bool titlesOnly, bool prefix, int offset, CancellationToken ct)
+    private static async Task<List<Candidate>> CandidatesAsync(MotivDbContext db, IReadOnlyList<string> tokens, bool titlesOnly, bool prefix, int offset, CancellationToken ct)
     {
         // Newest first by the index's own order, so the database stops after one batch (FTS5 reads rowids backwards; PostgreSQL stops the scan).
         var sql = db.IsSqlite
