@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -110,7 +111,7 @@ public static class ScaleBench
                 var load = await LoadAsync(http, sample, 64, loadSeconds);
                 Row($"64 concurrent clients for {loadSeconds} s (75 % reads, 25 % writes)", $"p99 {load.P99:N1} ms, {load.Requests / (double)loadSeconds:N0} req/s", $"errors: {load.Errors}", null, "p99 ≤ 50 ms, 0 errors");
             }
-            if (Want("analytics")) await AnalyticsAsync(app.Services, scale);
+            if (Want("analytics")) await AnalyticsAsync(app.Services, http, sample, scale);
             Row("peak working set of the process (server and load)", $"{memory.Stop() / 1024 / 1024:N0} MiB", "", null, "≤ 500 MB");
             await app.StopAsync();
         }
@@ -316,7 +317,7 @@ public static class ScaleBench
     }
 
     /// <summary>The nightly customer analytics (RFM, BG/NBD, Gamma-Gamma, breadth) over all orders, association rules, and motive inference.</summary>
-    private static async Task AnalyticsAsync(IServiceProvider root, Scale scale)
+    private static async Task AnalyticsAsync(IServiceProvider root, HttpClient http, Sample sample, Scale scale)
     {
         using var scope = root.CreateScope();
         await using var db = SystemDb.Create(scope.ServiceProvider);
@@ -325,6 +326,18 @@ public static class ScaleBench
         var run = await Core.Analytics.CustomerScoring.RunAsync(db, runId, default);
         Row($"customer analytics run: RFM + BG/NBD + Gamma-Gamma over {run.Customers:N0} customers / {scale.Orders:N0} orders ({run.Status})",
             $"{clock.Elapsed.TotalSeconds:N1} s", "", null, "≤ 10 s");
+
+        // As the sales user, over the orders the user may read: the association rules, and a person's product
+        // suggestions (the first asks for the cross-selling model, which is then kept until the orders change).
+        clock.Restart();
+        var rules = await http.GetFromJsonAsync<JsonElement>("/api/v1/insights/association-rules?minConfidence=0.1&limit=100");
+        Row($"association rules between products over the orders (minimum support 1 %, confidence 10 %; {rules.GetProperty("items").GetArrayLength()} rules)",
+            $"{clock.Elapsed.TotalSeconds:N1} s", "", null, "≤ 10 s");
+        clock.Restart();
+        using (var suggestions = await http.GetAsync($"/api/v1/people/{sample.Busy[0]}/product-suggestions")) suggestions.EnsureSuccessStatusCode();
+        Row("a person's product suggestions, first call (builds the cross-selling model)", $"{clock.Elapsed.TotalSeconds:N1} s", "", null, "");
+        var again = await LatencyAsync(http, i => $"/api/v1/people/{sample.Busy[i % sample.Busy.Length]}/product-suggestions", 3);
+        Row("people's product suggestions with the model kept", Ms(again), "", null, "");
 
         var texts = await db.Interactions.AsNoTracking().OrderBy(i => i.Id).Take(scale.People / 10).Select(i => i.BodyText ?? "").ToListAsync();
         var analyzer = Core.Empathy.MotiveTaxonomyService.Analyzer(Core.Empathy.MotiveTaxonomyService.Defaults);

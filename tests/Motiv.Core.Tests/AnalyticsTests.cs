@@ -40,6 +40,27 @@ public sealed class AssociationRuleTests
     }
 
     [Fact]
+    public void Counts_every_item_set_as_testing_each_set_against_each_basket_would()
+    {
+        // Random baskets of products with a skew, some repeated items: the supports must equal a plain count.
+        var random = new Random(7);
+        IReadOnlyList<int[]> baskets = [.. Enumerable.Range(0, 400).Select(_ => Enumerable.Range(0, 1 + random.Next(6)).Select(_ => (int)Math.Pow(random.Next(1000), 2) / 70_000).ToArray())];
+        var sets = AssociationRules.FrequentItemSets(baskets, 0.02);
+        Assert.Contains(sets.Keys, s => s.Items.Count == 3);
+        var items = baskets.SelectMany(b => b).Distinct().Order().ToList();
+        var candidates = items.Select(i => new ItemSet<int>([i]))
+            .Concat(items.SelectMany(a => items.Where(b => b > a).Select(b => new ItemSet<int>([a, b]))))
+            .Concat(items.SelectMany(a => items.Where(b => b > a).SelectMany(b => items.Where(c => c > b).Select(c => new ItemSet<int>([a, b, c])))));
+        foreach (var candidate in candidates)
+        {
+            var support = (double)baskets.Count(b => candidate.Items.All(b.Contains)) / baskets.Count;
+            if (support >= 0.02) Assert.Equal(support, sets[candidate], 12);
+            else Assert.False(sets.ContainsKey(candidate), candidate.ToString());
+        }
+        Assert.DoesNotContain(AssociationRules.FrequentItemSets(baskets, 0.02, maxSize: 2).Keys, s => s.Items.Count > 2);
+    }
+
+    [Fact]
     public void Conviction_is_finite_below_full_confidence()
     {
         var rule = AssociationRules.Rules(Baskets, 0.6, 0.7).Single(r => r.Antecedent.SequenceEqual(["Eggs"]) && r.Consequent.SequenceEqual(["Onion"]));

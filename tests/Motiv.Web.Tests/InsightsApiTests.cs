@@ -94,4 +94,37 @@ public sealed class InsightsApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.True((await (await client.GetAsync($"/api/v1/insights/clv/model?{query}&unit=month")).ReadJsonAsync()).GetProperty("errors").TryGetProperty("unit", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/insights/association-rules?{query}&level=brand")).StatusCode);
     }
+    [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
+    public async Task Product_suggestions_follow_the_orders_as_they_are_added_and_deleted(string db)
+    {
+        var w = await worlds.GetAsync(db);
+        var tag = "pair-" + Guid.CreateVersion7().ToString("N")[^8..];
+        var camera = new Product { Sku = tag + "-K", NameDe = "Kamera " + tag, NameEn = "Camera " + tag, Unit = "Stück", OwnerId = w.SalesA, Visibility = Visibility.Everyone };
+        var lens = new Product { Sku = tag + "-O", NameDe = "Objektiv " + tag, NameEn = "Lens " + tag, Unit = "Stück", OwnerId = w.SalesA, Visibility = Visibility.Everyone };
+        var buyer = new Organization { Name = "Käufer " + tag, OwnerId = w.SalesA, Visibility = Visibility.Everyone };
+        var others = new Organization { Name = "Andere " + tag, OwnerId = w.SalesA, Visibility = Visibility.Everyone };
+        await using (var sys = w.Factory.SystemDb())
+        {
+            sys.AddRange(camera, lens, buyer, others);
+            await sys.SaveChangesAsync();
+        }
+        var client = w.Client(w.SalesA);
+        async Task<Guid> OrderAsync(Organization org, params Product[] products) => (await OkJsonAsync(await client.PostAsync("/api/v1/orders", Json(new
+        {
+            organizationId = org.Id, orderDate = "2026-11-20", status = "delivered",
+            lines = products.Select(p => new { productId = p.Id, quantity = 1, unitPrice = 100 }).ToArray(),
+        })), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // The lens offered to the buyer because of a rule names the camera (a merely popular product names none).
+        async Task<bool> LensByRuleAsync() => (await OkJsonAsync(await client.GetAsync($"/api/v1/organizations/{buyer.Id}/product-suggestions"))).GetProperty("items")
+            .EnumerateArray().Any(x => x.GetProperty("productId").GetGuid() == lens.Id && x.GetProperty("reason").GetString()!.Contains(tag));
+
+        await OrderAsync(buyer, camera);
+        Assert.False(await LensByRuleAsync());
+        // Three orders with both: the rule counts them at once.
+        List<Guid> pairs = [await OrderAsync(others, camera, lens), await OrderAsync(others, camera, lens), await OrderAsync(others, camera, lens)];
+        Assert.True(await LensByRuleAsync());
+        // Deleted (the number of orders stays: they are in the recycle bin), they no longer count.
+        foreach (var id in pairs) Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/orders/{id}", (string?)null)).StatusCode);
+        Assert.False(await LensByRuleAsync());
+    }
 }

@@ -104,15 +104,21 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory,
         if (level is not (null or "product" or "category")) throw ValidationException.ForQuery("level", Text.Get("Validation.Choice"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
-        var lines = await (await OrdersAsync(db, query, asOf, ct)).SelectMany(o => o.Lines, (o, l) => new { o.Id, l.ProductId, l.Name })
-            .Where(l => l.ProductId != null).ToListAsync(ct);
-        var ids = lines.Select(l => l.ProductId!.Value).Distinct().ToList();
-        var products = await db.Products.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(p => ids.Contains(p.Id))
+        var data = await ProductBaskets.ReadAsync(await OrdersAsync(db, query, asOf, ct), ct);
+        var products = await db.Products.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(p => data.Products.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => (Name: Text.IsGerman ? p.NameDe : p.NameEn, Category: p.Category ?? "–"), ct);
-        IReadOnlyList<IReadOnlySet<string>> baskets = [.. lines.GroupBy(l => l.Id).Select(g => (IReadOnlySet<string>)g
-            .Select(l => level == "category" ? products[l.ProductId!.Value].Category : products[l.ProductId!.Value].Name).ToHashSet())];
-        return [.. AssociationRules.Rules(baskets, support, confidence).Take(Limit(query))
-            .Select(r => new RuleDto(r.Antecedent, r.Consequent, Math.Round(r.Support, 4), Math.Round(r.Confidence, 4), Math.Round(r.Lift, 4), Math.Round(r.Leverage, 4),
+        var names = data.Products.Select(id => level == "category" ? products[id].Category : products[id].Name).ToArray();
+        var baskets = data.Baskets;
+        if (level == "category")
+        {
+            // Products of one category become one item: number the categories and map each order's products onto them.
+            var categories = names.Distinct().ToList();
+            var category = names.Select(c => categories.IndexOf(c)).ToArray();
+            baskets = [.. baskets.Select(b => b.Select(p => category[p]).Distinct().ToArray())];
+            names = [.. categories];
+        }
+        return [.. AssociationRules.Rules(baskets, support, confidence).Take(Limit(query)).Select(r => r.Map(n => names[n]))
+            .Select(r => new RuleDto([.. r.Antecedent.Order()], [.. r.Consequent.Order()], Math.Round(r.Support, 4), Math.Round(r.Confidence, 4), Math.Round(r.Lift, 4), Math.Round(r.Leverage, 4),
                 r.Conviction is { } c ? Math.Round(c, 4) : null))];
     }
 

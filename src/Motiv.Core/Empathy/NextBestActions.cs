@@ -58,9 +58,17 @@ public interface IProductSuggestions
 public sealed class CatalogueSuggestions : IProductSuggestions
 {
     /// <summary>The rules and the popularity of the order history as of its count and last change; rebuilt when either moves.</summary>
-    private sealed record Model((int Count, DateTimeOffset? Last) Stamp, List<AssociationRule<Guid>> Rules, List<(Guid Product, double Share)> Popular);
+    /// <summary>
+    /// The rules by their one product bought (pairs only), best confidence × lift first and at most
+    /// <see cref="RulesPerProduct"/> each: at two million orders there are hundreds of thousands of pairs, and a suggestion
+    /// then reads only the rules of what the customer bought.
+    /// </summary>
+    private sealed record Model((int Count, int Deleted, DateTimeOffset? Last) Stamp, ILookup<Guid, AssociationRule<Guid>> Rules, List<(Guid Product, double Share)> Popular);
+
+    private const int RulesPerProduct = 100;
 
     private Model? model;
+    private readonly SemaphoreSlim building = new(1, 1);
 
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ProductSuggestion>>> SuggestAsync(MotivDbContext db, IReadOnlyList<Guid> personIds, int max, CancellationToken ct)
     {
@@ -97,14 +105,13 @@ public sealed class CatalogueSuggestions : IProductSuggestions
         var products = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.NameDe, p.NameEn, p.Tags })
             .ToDictionaryAsync(p => p.Id, ct);
         string Name(Guid id) => products.TryGetValue(id, out var p) ? (Text.IsGerman ? p.NameDe : p.NameEn) : "";
-        var current = await ModelAsync(orders, ct);
-        var rules = current.Rules.Where(r => products.ContainsKey(r.Consequent[0])).ToList();
+        var current = await ModelAsync(db, orders, ct);
         var popular = current.Popular.Where(p => products.ContainsKey(p.Product)).ToList();
         ProductSuggestion Suggestion(Guid id, double confidence, string reason) =>
             new(id, Name(id), Math.Clamp(confidence, 0.05, 0.9), reason, MotiveTags(products[id].Tags));
         return (owned, max) =>
         {
-            var byRule = rules.Where(r => !owned.Contains(r.Consequent[0]) && r.Antecedent.All(owned.Contains))
+            var byRule = owned.SelectMany(p => current.Rules[p]).Where(r => products.ContainsKey(r.Consequent[0]) && !owned.Contains(r.Consequent[0]))
                 .GroupBy(r => r.Consequent[0]).Select(g => g.OrderByDescending(r => r.Confidence * r.Lift).First())
                 .OrderByDescending(r => r.Confidence * r.Lift).ThenBy(r => r.Consequent[0]).Take(max)
                 .Select(r => Suggestion(r.Consequent[0], r.Confidence, Text.Get("Nba.Why.Rule", string.Join(", ", r.Antecedent.Select(Name)),
@@ -117,17 +124,36 @@ public sealed class CatalogueSuggestions : IProductSuggestions
         };
     }
 
-    private async Task<Model> ModelAsync(IQueryable<Order> orders, CancellationToken ct)
+    /// <summary>
+    /// The model as of the number of orders, of deleted orders, and the latest change, each over all orders (an index
+    /// look-up or count instead of the pass over two million orders the filtered count took on every suggestion): an
+    /// order added or purged moves the first, deleted or restored the second, changed the third. (A change stamped
+    /// earlier than the latest one, from a node whose clock lags, is seen with the next change.) One request builds the
+    /// model; others asking meanwhile wait and take it.
+    /// </summary>
+    private async Task<Model> ModelAsync(MotivDbContext db, IQueryable<Order> orders, CancellationToken ct)
     {
-        var stamp = await orders.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Last = g.Max(o => (DateTimeOffset?)o.UpdatedAt) }).FirstOrDefaultAsync(ct);
-        var key = (stamp?.Count ?? 0, stamp?.Last);
+        var all = db.Orders.IgnoreQueryFilters();
+        var key = (await all.CountAsync(ct), await all.CountAsync(o => o.DeletedAt != null, ct), await all.MaxAsync(o => (DateTimeOffset?)o.UpdatedAt, ct));
         if (Volatile.Read(ref model) is { } cached && cached.Stamp == key) return cached;
-        var lines = await orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null).Distinct().ToListAsync(ct);
-        IReadOnlyList<IReadOnlySet<Guid>> baskets = [.. lines.GroupBy(l => l.Id).Select(g => (IReadOnlySet<Guid>)g.Select(l => l.ProductId!.Value).ToHashSet())];
-        var rules = baskets.Count == 0 ? [] : AssociationRules.Rules(baskets, Math.Min(1, 3.0 / baskets.Count), 0.1, maxSize: 2);
-        var customers = lines.Select(l => l.OrganizationId).Distinct().Count();
-        var popular = lines.GroupBy(l => l.ProductId!.Value)
-            .Select(g => (Product: g.Key, Share: customers == 0 ? 0 : (double)g.Select(l => l.OrganizationId).Distinct().Count() / customers))
+        await building.WaitAsync(ct);
+        try
+        {
+            return Volatile.Read(ref model) is { } built && built.Stamp == key ? built : await BuildAsync(orders, key, ct);
+        }
+        finally
+        {
+            building.Release();
+        }
+    }
+
+    private async Task<Model> BuildAsync(IQueryable<Order> orders, (int, int, DateTimeOffset?) key, CancellationToken ct)
+    {
+        var data = await ProductBaskets.ReadAsync(orders, ct);
+        var rules = (data.Baskets.Count == 0 ? [] : AssociationRules.Rules(data.Baskets, Math.Min(1, 3.0 / data.Baskets.Count), 0.1, maxSize: 2))
+            .GroupBy(r => r.Antecedent[0]).SelectMany(g => g.OrderByDescending(r => r.Confidence * r.Lift).Take(RulesPerProduct))
+            .ToLookup(r => data.Products[r.Antecedent[0]], r => r.Map(n => data.Products[n]));
+        var popular = data.Products.Select((product, n) => (Product: product, Share: (double)data.Customers[n] / data.CustomerCount))
             .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
         var built = new Model(key, rules, popular);
         Volatile.Write(ref model, built);

@@ -2788,6 +2788,9 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("OwnerId");
 
+                    b.HasIndex("PersonId")
+                        .HasFilter("\"PersonId\" IS NOT NULL");
+
                     b.HasIndex("TeamId");
 
                     b.HasIndex("CreatedAt", "Id");

@@ -2779,6 +2779,9 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("OwnerId");
 
+                    b.HasIndex("PersonId")
+                        .HasFilter("\"PersonId\" IS NOT NULL");
+
                     b.HasIndex("TeamId");
 
                     b.HasIndex("CreatedAt", "Id");
