@@ -20,7 +20,10 @@ internal static class RecordConfiguration
         b.Ignore(r => r.DisplayName);
         b.HasIndex(r => r.OwnerId);
         b.HasIndex(r => r.TeamId);
-        b.HasIndex(r => r.DeletedAt);
+        // Only the deleted rows (the recycle bin, the purge): a full index on a column that is NULL nearly everywhere
+        // looked selective to SQLite's sampled statistics, which then read every live row through it and sorted them
+        // instead of walking the list's own index (a million people's first page: 484 ms instead of under 1 ms).
+        b.HasIndex(r => r.DeletedAt).HasFilter("\"DeletedAt\" IS NOT NULL");
         b.HasIndex(r => new { r.CreatedAt, r.Id });
         b.HasIndex(r => new { r.UpdatedAt, r.Id });
     }

@@ -238,7 +238,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId");
 
@@ -668,7 +669,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("LeadId");
 
@@ -1301,7 +1303,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("Country");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -1473,7 +1476,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -1554,7 +1558,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("FromId");
 
@@ -2330,7 +2335,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("ClosedAt");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId");
 
@@ -2575,7 +2581,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Email");
 
@@ -2777,7 +2784,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("DealId");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -2966,7 +2974,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId");
 
@@ -3133,7 +3142,8 @@ namespace Motiv.Data.Postgres.Migrations
 
                     b.HasIndex("DealId");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();

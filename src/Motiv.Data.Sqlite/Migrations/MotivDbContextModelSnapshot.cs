@@ -229,7 +229,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId");
 
@@ -659,7 +660,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("LeadId");
 
@@ -1292,7 +1294,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("Country");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -1464,7 +1467,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -1545,7 +1549,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("FromId");
 
@@ -2321,7 +2326,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("ClosedAt");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId");
 
@@ -2566,7 +2572,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Email");
 
@@ -2768,7 +2775,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("DealId");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("ExternalId");
 
@@ -2957,7 +2965,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId");
 
@@ -3124,7 +3133,8 @@ namespace Motiv.Data.Sqlite.Migrations
 
                     b.HasIndex("DealId");
 
-                    b.HasIndex("DeletedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
