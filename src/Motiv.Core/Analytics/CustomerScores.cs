@@ -65,24 +65,21 @@ public static class CustomerScoring
             var settings = await SettingsService.ReadAsync<AnalyticsSettings>(db, SettingsKey, ct) ?? new AnalyticsSettings();
             var asOf = run.AsOf;
             var unitDays = settings.Unit == "day" ? 1 : 7;
-            // Streamed customer by customer (in the order of the (customer, date) index): holding two million orders at once
-            // was most of the run's memory.
+            // Read in the table's own order and sorted here by customer (40 bytes an order). Asking the database to
+            // sort or group by customer makes SQLite walk the (customer, date) index with a random row look-up per
+            // order: 7 s instead of under 2 s for two million orders, and the breadth below 33 s instead of 2 s. The
+            // date is checked here too, so that the date index does not tempt the planner either.
+            var orders = db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled);
+            var purchases = await orders.Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).ToListAsync(ct);
+            purchases.RemoveAll(p => p.Day > asOf);
+            purchases.Sort((a, b) => a.CustomerId.CompareTo(b.CustomerId));
             var histories = new List<CustomerHistory>();
-            var current = new List<Purchase>();
-            await foreach (var purchase in db.Orders.AsNoTracking().IgnoreQueryFilters()
-                .Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
-                .OrderBy(o => o.OrganizationId).Select(o => new Purchase(o.OrganizationId, o.OrderDate, o.BaseNet)).AsAsyncEnumerable().WithCancellation(ct))
+            for (int start = 0, end; start < purchases.Count; start = end)
             {
-                if (current.Count > 0 && current[0].CustomerId != purchase.CustomerId) Summarise();
-                current.Add(purchase);
+                for (end = start + 1; end < purchases.Count && purchases[end].CustomerId == purchases[start].CustomerId; end++) { }
+                histories.AddRange(CustomerHistories.Summarise(purchases.GetRange(start, end - start), asOf, unitDays));
             }
-            Summarise();
-
-            void Summarise()
-            {
-                histories.AddRange(CustomerHistories.Summarise(current, asOf, unitDays));
-                current.Clear();
-            }
+            purchases = null;
             await ProgressAsync(db, run, 20, ct);
             var rfm = Rfm.Score(histories, asOf).ToDictionary(s => s.CustomerId);
             BgNbdParameters? bg = null;
@@ -102,13 +99,34 @@ public static class CustomerScoring
                 }
             }
             await ProgressAsync(db, run, 50, ct);
-            // Counted by the database per customer: listing every distinct (customer, product) first took 47 of 89 s at 2M orders.
-            var products = await db.Orders.AsNoTracking().IgnoreQueryFilters().Where(o => o.DeletedAt == null && o.Status != OrderStatus.Cancelled && o.OrderDate <= asOf)
-                .SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, l.ProductId }).Where(x => x.ProductId != null)
-                .Join(db.Products.IgnoreQueryFilters(), x => x.ProductId, p => p.Id, (x, p) => new { x.OrganizationId, p.Id, Category = p.Category ?? "" })
-                .GroupBy(x => x.OrganizationId)
-                .Select(g => new { g.Key, Products = g.Select(x => x.Id).Distinct().Count(), Categories = g.Select(x => x.Category).Distinct().Count() })
-                .ToDictionaryAsync(g => g.Key, g => (g.Products, g.Categories), ct);
+            // Each line as (customer, product) packed into a long and sorted: per customer, the distinct products, and
+            // the distinct categories among them (each category marked with the last customer that counted it).
+            var products = await db.Products.IgnoreQueryFilters().Select(p => new { p.Id, Category = p.Category ?? "" }).ToListAsync(ct);
+            var productNumbers = products.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
+            var categoryNames = products.Select(p => p.Category).Distinct().ToList();
+            var categoryOf = products.Select(p => categoryNames.IndexOf(p.Category)).ToArray();
+            var customers = histories.Select((h, i) => (h.CustomerId, i)).ToDictionary(x => x.CustomerId, x => x.i);
+            var bought = new List<long>();
+            await foreach (var line in orders.SelectMany(o => o.Lines, (o, l) => new { o.OrganizationId, o.OrderDate, l.ProductId }).Where(x => x.ProductId != null)
+                .AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (line.OrderDate <= asOf && customers.TryGetValue(line.OrganizationId, out var customer) && productNumbers.TryGetValue(line.ProductId!.Value, out var product))
+                    bought.Add((long)customer << 32 | (uint)product);
+            }
+            bought.Sort();
+            var productCounts = new int[histories.Count];
+            var categoryCounts = new int[histories.Count];
+            var countedFor = Enumerable.Repeat(-1, categoryNames.Count).ToArray();
+            for (var i = 0; i < bought.Count; i++)
+            {
+                if (i > 0 && bought[i] == bought[i - 1]) continue;
+                int customer = (int)(bought[i] >> 32), category = categoryOf[(int)bought[i]];
+                productCounts[customer]++;
+                if (countedFor[category] == customer) continue;
+                countedFor[category] = customer;
+                categoryCounts[customer]++;
+            }
+            bought = null;
             var factor = Math.Pow(1 + settings.DiscountRate, -(settings.Horizon * unitDays / 365.25) / 2);
             var scores = histories.Select(c =>
             {
@@ -116,13 +134,13 @@ public static class CustomerScoring
                 var expected = bg is null ? 0 : BgNbd.ExpectedPurchases(bg, c.Frequency, c.Recency, c.Age, settings.Horizon);
                 double? spend = gg is null ? null : c.Frequency > 0 ? GammaGamma.ExpectedSpend(gg, c.Frequency, c.MonetaryValue) : gg.P * gg.V / (gg.Q - 1);
                 var score = rfm[c.CustomerId];
-                var breadthOf = products.GetValueOrDefault(c.CustomerId);
+                var number = customers[c.CustomerId];
                 return new CustomerScore
                 {
                     OrganizationId = c.CustomerId, AsOf = asOf, Orders = c.Frequency + 1, FirstOrder = c.First, LastOrder = c.Last, HistoricValue = c.Total,
                     R = score.R, F = score.F, M = score.M, Segment = score.Segment, ProbabilityAlive = Math.Round(alive, 4), ChurnRisk = Math.Round(1 - alive, 4),
                     ExpectedPurchases = Math.Round(expected, 3), Value = spend is { } s ? Math.Round(expected * s * factor, 2) : null,
-                    Products = breadthOf.Products, Categories = breadthOf.Categories,
+                    Products = productCounts[number], Categories = categoryCounts[number],
                 };
             }).ToList();
             await ProgressAsync(db, run, 80, ct);

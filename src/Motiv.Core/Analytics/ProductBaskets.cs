@@ -34,13 +34,20 @@ public sealed record ProductBaskets(List<int[]> Baskets, List<Guid> Products, in
             bought.Add((long)product << 32 | (uint)Number(customers, line.OrganizationId));
         }
         if (basket.Count > 0) baskets.Add([.. basket]);
-        bought.Sort();
-        var counts = new int[products.Count];
-        for (var i = 0; i < bought.Count; i++)
-            if (i == 0 || bought[i] != bought[i - 1]) counts[bought[i] >> 32]++;
+        var counts = DistinctPerKey(bought, products.Count);
         var ids = new Guid[products.Count];
         foreach (var (id, number) in products) ids[number] = id;
         return new ProductBaskets(baskets, [.. ids], counts, customers.Count);
+    }
+
+    /// <summary>For pairs packed as key &lt;&lt; 32 | value, how many distinct values each key has (sorts the list).</summary>
+    private static int[] DistinctPerKey(List<long> pairs, int keys)
+    {
+        pairs.Sort();
+        var counts = new int[keys];
+        for (var i = 0; i < pairs.Count; i++)
+            if (i == 0 || pairs[i] != pairs[i - 1]) counts[pairs[i] >> 32]++;
+        return counts;
     }
 
     private static int Number(Dictionary<Guid, int> numbers, Guid id)
