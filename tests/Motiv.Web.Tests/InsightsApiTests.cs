@@ -93,6 +93,12 @@ public sealed class InsightsApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Contains("0", (await other.ReadJsonAsync()).GetProperty("errors").GetProperty("customers")[0].GetString());
         Assert.True((await (await client.GetAsync($"/api/v1/insights/clv/model?{query}&unit=month")).ReadJsonAsync()).GetProperty("errors").TryGetProperty("unit", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/insights/association-rules?{query}&level=brand")).StatusCode);
+
+        // A product moved to the recycle bin still names the rules of the orders that have it.
+        await using (var sys = w.Factory.SystemDb())
+            await sys.Products.Where(p => p.Sku == tag + "-B").ExecuteUpdateAsync(u => u.SetProperty(p => p.DeletedAt, w.Factory.Clock.GetUtcNow()));
+        var kept = (await OkJsonAsync(await client.GetAsync($"/api/v1/insights/association-rules?{query}&minSupport=0.3&minConfidence=0.9"))).GetProperty("items");
+        Assert.Equal($"Support {tag}", Assert.Single(kept.EnumerateArray()).GetProperty("antecedent")[0].GetString());
     }
     [Theory, MemberData(nameof(ApiWorld.Databases), MemberType = typeof(ApiWorld))]
     public async Task Product_suggestions_follow_the_orders_as_they_are_added_and_deleted(string db)

@@ -105,7 +105,8 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
         var data = await ProductBaskets.ReadAsync(await OrdersAsync(db, query, asOf, ct), ct);
-        var products = await db.Products.IgnoreQueryFilters([MotivDbContext.AccessFilter]).AsNoTracking().Where(p => data.Products.Contains(p.Id))
+        // Every product bought names its rules, also one the user may not read or that is in the recycle bin since.
+        var products = await db.Products.IgnoreQueryFilters().AsNoTracking().Where(p => data.Products.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => (Name: Text.IsGerman ? p.NameDe : p.NameEn, Category: p.Category ?? "–"), ct);
         var names = data.Products.Select(id => level == "category" ? products[id].Category : products[id].Name).ToArray();
         var baskets = data.Baskets;
