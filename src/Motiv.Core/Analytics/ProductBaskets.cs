@@ -7,11 +7,27 @@ namespace Motiv.Core.Analytics;
 /// <summary>
 /// Orders as baskets for association rules: each order's products as a small array of product numbers
 /// (<see cref="Products"/>[number] is the product's id), read line by line in order of the orders. Two million orders
-/// held as sets of ids or names took gigabytes; as numbers they take tens of megabytes. <see cref="Customers"/>[number]
-/// is how many customers (organisations) bought the product, <see cref="CustomerCount"/> how many bought any.
+/// held as sets of ids or names took gigabytes; as numbers they take tens of megabytes.
 /// </summary>
-public sealed record ProductBaskets(List<int[]> Baskets, List<Guid> Products, int[] Customers, int CustomerCount)
+public sealed class ProductBaskets(List<int[]> baskets, List<Guid> products, List<long> bought, int customerCount)
 {
+    public List<int[]> Baskets => baskets;
+
+    public List<Guid> Products => products;
+
+    /// <summary>How many customers (organisations) bought any product.</summary>
+    public int CustomerCount => customerCount;
+
+    /// <summary>For each product number, how many customers bought it (counted when asked: the rules alone need none of it).</summary>
+    public int[] CustomersPerProduct()
+    {
+        bought.Sort();
+        var counts = new int[products.Count];
+        for (var i = 0; i < bought.Count; i++)
+            if (i == 0 || bought[i] != bought[i - 1]) counts[bought[i] >> 32]++;
+        return counts;
+    }
+
     public static async Task<ProductBaskets> ReadAsync(IQueryable<Order> orders, CancellationToken ct)
     {
         var products = new Dictionary<Guid, int>();
@@ -34,20 +50,9 @@ public sealed record ProductBaskets(List<int[]> Baskets, List<Guid> Products, in
             bought.Add((long)product << 32 | (uint)Number(customers, line.OrganizationId));
         }
         if (basket.Count > 0) baskets.Add([.. basket]);
-        var counts = DistinctPerKey(bought, products.Count);
         var ids = new Guid[products.Count];
         foreach (var (id, number) in products) ids[number] = id;
-        return new ProductBaskets(baskets, [.. ids], counts, customers.Count);
-    }
-
-    /// <summary>For pairs packed as key &lt;&lt; 32 | value, how many distinct values each key has (sorts the list).</summary>
-    private static int[] DistinctPerKey(List<long> pairs, int keys)
-    {
-        pairs.Sort();
-        var counts = new int[keys];
-        for (var i = 0; i < pairs.Count; i++)
-            if (i == 0 || pairs[i] != pairs[i - 1]) counts[pairs[i] >> 32]++;
-        return counts;
+        return new ProductBaskets(baskets, [.. ids], bought, customers.Count);
     }
 
     private static int Number(Dictionary<Guid, int> numbers, Guid id)

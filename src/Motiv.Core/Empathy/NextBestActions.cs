@@ -57,9 +57,9 @@ public interface IProductSuggestions
 /// </summary>
 public sealed class CatalogueSuggestions : IProductSuggestions
 {
-    /// <summary>The rules and the popularity of the order history as of its count and last change; rebuilt when either moves.</summary>
     /// <summary>
-    /// The rules by their one product bought (pairs only), best confidence × lift first and at most
+    /// The rules and the popularity of the order history as of its stamp (see <see cref="ModelAsync"/>); the
+    /// rules by their one product bought (pairs only), best confidence × lift first and at most
     /// <see cref="RulesPerProduct"/> each: at two million orders there are hundreds of thousands of pairs, and a suggestion
     /// then reads only the rules of what the customer bought.
     /// </summary>
@@ -153,7 +153,8 @@ public sealed class CatalogueSuggestions : IProductSuggestions
         var rules = (data.Baskets.Count == 0 ? [] : AssociationRules.Rules(data.Baskets, Math.Min(1, 3.0 / data.Baskets.Count), 0.1, maxSize: 2))
             .GroupBy(r => r.Antecedent[0]).SelectMany(g => g.OrderByDescending(r => r.Confidence * r.Lift).Take(RulesPerProduct))
             .ToLookup(r => data.Products[r.Antecedent[0]], r => r.Map(n => data.Products[n]));
-        var popular = data.Products.Select((product, n) => (Product: product, Share: (double)data.Customers[n] / data.CustomerCount))
+        var customers = data.CustomersPerProduct();
+        var popular = data.Products.Select((product, n) => (Product: product, Share: (double)customers[n] / data.CustomerCount))
             .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
         var built = new Model(key, rules, popular);
         Volatile.Write(ref model, built);

@@ -11,8 +11,7 @@ public sealed record IssuedToken(Guid Id, string AccessToken, DateTimeOffset? Ex
 
 public sealed record TokenInfo(Guid Id, string Name, TokenKind Kind, bool ReadOnly, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
-/// <summary>The identity behind a valid bearer token.</summary>
-/// <summary>A valid token and its (active) user's row, read in the same query.</summary>
+/// <summary>The identity behind a valid bearer token, with its (active) user's row read in the same query.</summary>
 public sealed record TokenPrincipal(Guid UserId, Guid TokenId, bool ReadOnly, Access.UserRow User);
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256 hashes, revocable, read-only or read-write.</summary>
