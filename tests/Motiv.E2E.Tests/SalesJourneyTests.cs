@@ -61,24 +61,25 @@ public sealed class SalesJourneyTests(BrowserFixture browser) : IClassFixture<Br
             await Expect(second.GetByTestId("column-count")).ToHaveTextAsync("0");
 
             // On a busy machine the drag can start before the new board is wired up; like a person, drag again, and
-            // every other time by hand: press, move in steps, release.
-            for (var attempt = 1; ; attempt++)
+            // every other time by hand: press, move in steps, release. A drop the server took late counts too: look
+            // before each new drag whether the card has arrived, so it is never moved twice.
+            var secondCount = second.GetByTestId("column-count");
+            for (var attempt = 1; (await secondCount.InnerTextAsync()).Trim() != "1"; attempt++)
             {
-                // While the board re-renders after the filter, a card can briefly be there twice: take the first with the deal's tag.
-                var card = first.GetByTestId("deal-card").Filter(new() { HasText = tag }).First;
-                var zone = page.GetByTestId("zone-1");
-                if (attempt % 2 == 1) await card.DragToAsync(zone);
-                else if (await zone.BoundingBoxAsync() is { } box)
-                {
-                    await card.HoverAsync();
-                    await page.Mouse.DownAsync();
-                    await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 12 });
-                    await page.Mouse.UpAsync();
-                }
                 try
                 {
-                    await Expect(second.GetByTestId("column-count")).ToHaveTextAsync("1", new() { Timeout = 4000 });
-                    break;
+                    // While the board re-renders after the filter, a card can briefly be there twice: take the first with the deal's tag.
+                    var card = first.GetByTestId("deal-card").Filter(new() { HasText = tag }).First;
+                    var zone = page.GetByTestId("zone-1");
+                    if (attempt % 2 == 1) await card.DragToAsync(zone, new() { Timeout = 5000 });
+                    else if (await zone.BoundingBoxAsync(new() { Timeout = 5000 }) is { } box)
+                    {
+                        await card.HoverAsync(new() { Timeout = 5000 });
+                        await page.Mouse.DownAsync();
+                        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 12 });
+                        await page.Mouse.UpAsync();
+                    }
+                    await Expect(secondCount).ToHaveTextAsync("1", new() { Timeout = 4000 });
                 }
                 catch (PlaywrightException) when (attempt < 6)
                 {
