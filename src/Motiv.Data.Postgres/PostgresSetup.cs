@@ -8,7 +8,8 @@ namespace Motiv.Data.Postgres;
 public static class PostgresSetup
 {
     public static DbContextOptionsBuilder UseMotivPostgres(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, b => b.MigrationsAssembly(typeof(PostgresSetup).Assembly.GetName().Name));
+        options.UseNpgsql(connectionString, b => b.MigrationsAssembly(typeof(PostgresSetup).Assembly.GetName().Name)
+            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
 }
 
 /// <summary>Used by `dotnet ef migrations add` only; it does not connect.</summary>

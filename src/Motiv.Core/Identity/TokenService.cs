@@ -61,12 +61,22 @@ public sealed class TokenService(IDbContextFactory<MotivDbContext> dbFactory, Ti
         var hash = Hash(secret);
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ApiTokens.AsNoTracking()
+        return await Principals.GetValue(db.Model, _ => CompilePrincipal())(db, hash, now, ct);
+    }
+
+    /// <summary>
+    /// Compiled once per model (a compiled query is bound to the model it was first run with; tests run both databases in
+    /// one process): this runs on every API request, and EF's preparation of the query cost as much as reading the row.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<MotivDbContext, string, DateTimeOffset, CancellationToken, Task<TokenPrincipal?>>> Principals = [];
+
+    private static Func<MotivDbContext, string, DateTimeOffset, CancellationToken, Task<TokenPrincipal?>> CompilePrincipal() =>
+        EF.CompileAsyncQuery((MotivDbContext db, string hash, DateTimeOffset now, CancellationToken ct) => db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
             .Join(db.Users.Where(u => u.IsActive), t => t.UserId, u => u.Id,
                 (t, u) => new TokenPrincipal(t.UserId, t.Id, t.ReadOnly, new Access.UserRow(u.DisplayName, u.TimeZone, u.ConcurrencyStamp ?? "")))
-            .FirstOrDefaultAsync(ct);
-    }
+            .FirstOrDefault());
 
     public async Task<IReadOnlyList<TokenInfo>> ListAsync(Guid userId, CancellationToken ct = default)
     {

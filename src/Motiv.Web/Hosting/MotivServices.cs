@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Motiv.Core;
 using Motiv.Core.Access;
 using Motiv.Core.Audit;
@@ -34,16 +35,22 @@ public static class MotivServices
         var config = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
 
-        // Read when the first context is made, so that test hosts can set the database after Program has run.
-        services.AddDbContextFactory<MotivDbContext>((sp, options) =>
+        // Built once, when the first context is made (so that test hosts can set the database after Program has run); the factory
+        // is scoped because each context carries the request's user.
+        services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             var provider = Provider(configuration);
             var connectionString = configuration.GetConnectionString("Motiv") ?? DefaultSqlite;
+            var options = new DbContextOptionsBuilder<MotivDbContext>().UseApplicationServiceProvider(sp);
             if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase)) options.UseMotivPostgres(connectionString);
             else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)) options.UseMotivSqlite(PrepareSqlite(connectionString));
             else throw new InvalidOperationException($"Motiv:Database:Provider must be Sqlite or Postgres, not '{provider}'.");
-        }, ServiceLifetime.Scoped);
+            // Lists count up to a limit with Take before Count (Paging), where the order cannot matter.
+            options.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+            return options.Options;
+        });
+        services.AddDbContextFactory<MotivDbContext>(lifetime: ServiceLifetime.Scoped);
         // ASP.NET Core Identity's stores want a context of their own.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MotivDbContext>>().CreateDbContext());
 
