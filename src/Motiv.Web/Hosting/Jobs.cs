@@ -10,7 +10,7 @@ namespace Motiv.Web.Hosting;
 /// <summary>
 /// Motiv's background work on Quartz.NET, on the clock: webhook deliveries every 20 seconds, motive inference every 30 seconds, reminders every minute,
 /// mailbox synchronisation every five minutes, keep-in-touch and important-date tasks hourly, the recycle-bin purge every six hours, relationship health
-/// nightly at 02:30 and customer analytics at 03:00 (server time). Each runs as Motiv itself and never twice at the same time.
+/// nightly at 02:30, customer analytics at 03:00 and SQLite's planner statistics at 04:30 (server time). Each runs as Motiv itself and never twice at the same time.
 /// On SQLite (one node) the schedule lives in memory; on PostgreSQL it lives in the database (Quartz's clustered ADO job store, tables
 /// created when missing), so that several web nodes share it and each firing runs on exactly one of them.
 /// </summary>
@@ -38,6 +38,7 @@ public static class Jobs
             At<PurgeJob>(q, "0 0 0/6 * * ?");
             At<HealthJob>(q, "0 30 2 * * ?");
             At<AnalyticsJob>(q, "0 0 3 * * ?");
+            At<StatisticsJob>(q, "0 30 4 * * ?");
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
@@ -96,6 +97,24 @@ public sealed class PurgeJob(IServiceProvider services, ILogger<PurgeJob> log) :
 {
     protected override Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct) =>
         services.GetRequiredService<RecycleBinService>().PurgeExpiredAsync(db, ct);
+}
+
+/// <summary>
+/// SQLite's query planner chooses indexes by the statistics ANALYZE stores, and without them guesses. <c>PRAGMA optimize=0x10002</c>
+/// analyses every table whose statistics are missing or whose size has changed much since, each with a bounded sample (SQLite
+/// 3.46 and later), as SQLite recommends for long-lived connections: at start-up and nightly. PostgreSQL's autovacuum does the same.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class StatisticsJob(IServiceProvider services, ILogger<StatisticsJob> log) : SystemJob(services, log)
+{
+    protected override async Task<int> RunAsync(IServiceProvider services, MotivDbContext db, CancellationToken ct)
+    {
+        await RefreshAsync(db, ct);
+        return 0;
+    }
+
+    public static Task RefreshAsync(MotivDbContext db, CancellationToken ct = default) =>
+        db.IsSqlite ? db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct) : Task.CompletedTask;
 }
 
 [DisallowConcurrentExecution]

@@ -40,6 +40,7 @@ public static class MotivStartup
     {
         await db.Database.MigrateAsync();
         if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await StatisticsJob.RefreshAsync(db);
         await Motiv.Core.Sales.SalesDefaults.EnsureAsync(db);
 
         var roles = services.GetRequiredService<RoleManager<MotivRole>>();
