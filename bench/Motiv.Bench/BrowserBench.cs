@@ -39,11 +39,22 @@ public static class BrowserBench
         await page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         var firstRow = page.Locator("[data-testid=people] tbody tr a[href^='/people/']").First;
-        var list = await RepeatAsync(seconds, async () =>
+        double[] list;
+        try
         {
-            await page.GotoAsync("/people");
-            await firstRow.WaitForAsync();
-        });
+            list = await RepeatAsync(seconds, async () =>
+            {
+                await page.GotoAsync("/people");
+                await firstRow.WaitForAsync();
+            });
+        }
+        catch (TimeoutException)
+        {
+            // What the browser showed instead, for whoever looks into it; the run goes on with the other benchmarks.
+            var screenshot = Path.Combine(Path.GetTempPath(), "motiv-bench-people-page.png");
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+            throw new TimeoutException($"the first row did not show within 60 s (screenshot: {screenshot})");
+        }
         var rows = await page.Locator("[data-testid=people] tbody tr").CountAsync();
         return new Result(list, signIn, rows);
     }
