@@ -66,7 +66,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         var sql = db.IsSqlite
             ? "SELECT d.entity_id, d.entity_type, f.title FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH @q ORDER BY f.rowid DESC LIMIT @n OFFSET @o"
             : titlesOnly
-                ? "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) AND to_tsvector('simple', title) @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o"
+                ? "SELECT entity_id, entity_type, title FROM search_documents WHERE title_tsv @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o"
                 : "SELECT entity_id, entity_type, title FROM search_documents WHERE tsv @@ to_tsquery('simple', @q) LIMIT @n OFFSET @o";
         var star = prefix ? (db.IsSqlite ? "*" : ":*") : "";
         var match = db.IsSqlite

@@ -38,6 +38,8 @@ public static class MotivStartup
 
     private static async Task PrepareAsync(WebApplication app, IServiceProvider services, Core.Data.MotivDbContext db, bool demo)
     {
+        // A migration that rewrites or indexes a large table takes minutes, far past the 30 s a request may take.
+        db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
         await db.Database.MigrateAsync();
         if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await StatisticsJob.RefreshAsync(db);
