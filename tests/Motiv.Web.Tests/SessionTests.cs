@@ -89,7 +89,7 @@ public sealed class SessionTests
         await using var withJobs = factory.WithWebHostBuilder(b => b.UseSetting("Motiv:Jobs:Enabled", "true"));
         var scheduler = await withJobs.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(CancellationToken.None);
         var keys = await Quartz.SchedulerQueryExtensions.GetJobKeys(scheduler, Quartz.GroupMatcher<Quartz.JobKey>.AnyGroup(), CancellationToken.None);
-        Assert.Equal(["AnalyticsJob", "HealthJob", "KeepInTouchJob", "MailSyncJob", "MotiveJob", "PurgeJob", "ReminderJob", "WebhookJob"], keys.Select(k => k.Name).Order().ToArray());
+        Assert.Equal(["AnalyticsJob", "HealthJob", "KeepInTouchJob", "MailSyncJob", "MotiveJob", "PurgeJob", "ReminderJob", "StatisticsJob", "WebhookJob"], keys.Select(k => k.Name).Order().ToArray());
     }
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
