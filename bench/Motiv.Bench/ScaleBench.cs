@@ -63,9 +63,9 @@ public static class ScaleBench
                     await ScaleData.GenerateAsync(() => SystemDb.Create(app.Services.CreateScope().ServiceProvider), scale, owners, m => Console.Error.WriteLine("  " + m));
                     Console.Error.WriteLine($"generated in {clock.Elapsed.TotalMinutes:N1} min");
                     if (postgres) await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
+                    // What Motiv's nightly statistics job does after data arrived (start-up did it on the empty tables).
+                    await StatisticsJob.RefreshAsync(db);
                 }
-                // What Motiv's nightly statistics job would have done after the data arrived (start-up did it on the empty tables).
-                await StatisticsJob.RefreshAsync(db);
             }
             app.UseMotiv();
             app.MapGet("/bare/people/{id:guid}", (Guid id) => BareAsync(postgres, connection, id));
@@ -126,19 +126,17 @@ public static class ScaleBench
             }
             if (Want("page"))
             {
-                BrowserBench.Result? page;
                 try
                 {
-                    page = await BrowserBench.ListPageAsync(address, "sales1@motiv.bench", "Bench-Password-1", seconds);
+                    var page = await BrowserBench.ListPageAsync(address, "sales1@motiv.bench", "Bench-Password-1", seconds);
+                    if (page is null) Row("people list page in Chromium", $"skipped: Chromium is not installed at {BrowserBench.ChromiumPath}", "", null, "");
+                    else Row($"people list page in Chromium: asked for until its first page ({page.Rows} rows) shows", Ms(page.List),
+                        $"sign-in page (no data) {Ms(page.SignIn)}", Percentile(page.SignIn, 0.5) / Percentile(page.List, 0.5), "p95 ≤ 1 s");
                 }
                 catch (TimeoutException e)
                 {
-                    page = null;
                     Row("people list page in Chromium", $"failed: {e.Message}", "", null, "p95 ≤ 1 s");
                 }
-                if (page is null && !File.Exists(BrowserBench.ChromiumPath)) Row("people list page in Chromium", $"skipped: Chromium is not installed at {BrowserBench.ChromiumPath}", "", null, "");
-                else if (page is not null) Row($"people list page in Chromium: asked for until its first page ({page.Rows} rows) shows", Ms(page.List),
-                    $"sign-in page (no data) {Ms(page.SignIn)}", Percentile(page.SignIn, 0.5) / Percentile(page.List, 0.5), "p95 ≤ 1 s");
             }
             if (Want("analytics")) await AnalyticsAsync(app.Services, http, sample, scale);
             Row("peak working set of the process (server and load)", $"{Memory.Stop() / 1024 / 1024:N0} MiB", "", null, "≤ 500 MB");
