@@ -93,7 +93,7 @@ public sealed partial class CustomFieldService(IDbContextFactory<MotivDbContext>
     /// </summary>
     internal static async Task ApplyAsync(MotivDbContext db, FieldErrors errors, Record record, Dictionary<string, JsonElement>? input, bool isNew, CancellationToken ct)
     {
-        var definitions = await db.CustomFieldDefinitions.Where(f => f.RecordType == record.RecordType && f.IsActive).ToListAsync(ct);
+        var definitions = await db.ActiveFieldsAsync(record.RecordType, ct);
         input ??= [];
         foreach (var missing in definitions.Where(d => d.Required && (isNew || input.ContainsKey(d.Key))
                      && (!input.TryGetValue(d.Key, out var v) || v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined

@@ -216,7 +216,7 @@ public sealed class PersonService(IDbContextFactory<MotivDbContext> dbFactory)
     private static async Task ApplyEmploymentsAsync(MotivDbContext db, FieldErrors errors, Person person, List<EmploymentInput> input, CancellationToken ct)
     {
         var orgIds = input.Select(e => e.OrganizationId).Concat(person.Employments.Select(e => e.OrganizationId)).Distinct().ToList();
-        var visible = await db.Organizations.Where(o => orgIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
+        var visible = orgIds.Count == 0 ? [] : await db.Organizations.Where(o => orgIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
         // Employments at organisations the user cannot see are not shown to them, so they stay as they are.
         var kept = person.Employments.Where(e => !visible.Contains(e.OrganizationId)).ToList();
         foreach (var (e, i) in input.Select((e, i) => (e, i)))

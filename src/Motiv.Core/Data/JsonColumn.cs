@@ -15,9 +15,11 @@ public static class JsonColumn
         property.HasConversion(
             v => JsonSerializer.Serialize(v, Options),
             s => JsonSerializer.Deserialize<List<T>>(s, Options) ?? new List<T>(),
+            // The elements are strings or immutable records of scalars (a test keeps it so), so value equality and a
+            // shallow copy are exact; serialising both sides on every change detection made large saves slow.
             new ValueComparer<List<T>>(
-                (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
-                v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
-                v => JsonSerializer.Deserialize<List<T>>(JsonSerializer.Serialize(v, Options), Options)!))
+                (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+                v => v.Aggregate(0, (hash, x) => HashCode.Combine(hash, x)),
+                v => v.ToList()))
         .IsRequired();
 }

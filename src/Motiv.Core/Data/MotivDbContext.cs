@@ -114,14 +114,38 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
         }
     }
 
+    private Dictionary<string, List<CustomFields.CustomFieldDefinition>>? activeFields;
+
+    /// <summary>The active custom field definitions of a record type, read once per context (a request, an import batch).</summary>
+    internal async Task<List<CustomFields.CustomFieldDefinition>> ActiveFieldsAsync(string recordType, CancellationToken ct)
+    {
+        activeFields ??= [];
+        if (!activeFields.TryGetValue(recordType, out var fields))
+            activeFields[recordType] = fields = await CustomFieldDefinitions.AsNoTracking().Where(f => f.RecordType == recordType && f.IsActive).ToListAsync(ct);
+        return fields;
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: the save pipeline is asynchronous.");
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var now = Clock.GetUtcNow();
-        await SavePipeline.BeforeSaveAsync(this, now, cancellationToken);
-        var searchWork = SearchIndexer.Collect(this);
+        // Changes are detected once for the pipeline (each look at the change tracker would detect them again, over every
+        // tracked entity); EF detects once more on the save itself, which sees what the pipeline set.
+        ChangeTracker.DetectChanges();
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        List<SearchIndexer.Work> searchWork;
+        try
+        {
+            await SavePipeline.BeforeSaveAsync(this, now, cancellationToken);
+            searchWork = SearchIndexer.Collect(this);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
         var ownTransaction = Database.CurrentTransaction is null && searchWork.Count > 0
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;

@@ -115,25 +115,52 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         return dry ? ImportStatus.Checked : ImportStatus.Completed;
     }
 
-    /// <summary>One batch in one transaction, each row behind a savepoint. False when the import was cancelled.</summary>
+    /// <summary>
+    /// One batch in one transaction. First all its rows at once: one look-up per kind of key, one save. When a row fails
+    /// (bad values, a refusal of the database), that try is rolled back and the batch goes row by row, each row behind a
+    /// savepoint and saved before the next, so that only the bad row fails. False when the import was cancelled.
+    /// </summary>
     private async Task<bool> BatchAsync(ImportJob job, ImportTarget target, AccessScope scope, List<Unit> units, bool dry, CancellationToken ct)
     {
         await using (var system = SystemContext())
         {
             if (await system.Imports.Where(j => j.Id == job.Id).Select(j => j.CancelRequested).FirstAsync(ct)) return false;
         }
+        if (!await TryBatchAsync(job, target, scope, units, dry, whole: true, ct)) await TryBatchAsync(job, target, scope, units, dry, whole: false, ct);
+        return true;
+    }
+
+    /// <summary>The batch as a whole (false, with nothing stored, when a row fails) or row by row (always true).</summary>
+    private async Task<bool> TryBatchAsync(ImportJob job, ImportTarget target, AccessScope scope, List<Unit> units, bool dry, bool whole, CancellationToken ct)
+    {
         await using var db = Context(scope);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var batch = new ImportBatch(db, job);
+        if (whole) await FindAsync(batch, target, units.SelectMany(u => target.Keys(u.Rows[0])), ct);
         var results = new List<Result>();
         foreach (var unit in units)
         {
-            await tx.CreateSavepointAsync("row", ct);
-            var result = await UnitAsync(batch, target, unit, ct);
-            if (result.Outcome == RowOutcome.Failed) await tx.RollbackToSavepointAsync("row", ct);
-            // Saved or forgotten: nothing stays tracked, so each row costs the same however long the batch.
-            db.ChangeTracker.Clear();
+            if (!whole) await tx.CreateSavepointAsync("row", ct);
+            var result = await UnitAsync(batch, target, unit, whole, ct);
+            if (result.Outcome == RowOutcome.Failed)
+            {
+                if (whole) return false;
+                await tx.RollbackToSavepointAsync("row", ct);
+            }
+            // Row by row, nothing stays tracked, so each row costs the same however long the batch.
+            if (!whole) db.ChangeTracker.Clear();
             results.Add(result);
+        }
+        if (whole)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (Exception e) when (e is ValidationException or DbUpdateException or AccessDeniedException)
+            {
+                return false;
+            }
         }
         if (dry)
         {
@@ -151,8 +178,19 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         return true;
     }
 
-    /// <summary>One row (or an order's rows): matched, written and saved, or failed with its errors and everything it did forgotten.</summary>
-    private static async Task<Result> UnitAsync(ImportBatch batch, ImportTarget target, Unit unit, CancellationToken ct)
+    /// <summary>Looks up the stored records with the keys, one query per kind of key, into the batch's <see cref="ImportBatch.Found"/>.</summary>
+    private static async Task FindAsync(ImportBatch batch, ImportTarget target, IEnumerable<string> keys, CancellationToken ct)
+    {
+        foreach (var kind in keys.Distinct().Select(ImportTarget.Split).GroupBy(k => k.Kind))
+            foreach (var (key, record) in await target.FindAsync(batch, kind.Key, [.. kind.Select(k => k.Value)], ct))
+                if (key is not null) batch.Found.TryAdd(key, record);
+    }
+
+    /// <summary>
+    /// One row (or an order's rows): matched, written, and saved (row by row) or left for the batch's save (whole), or
+    /// failed with its errors. A record written by an earlier row of the batch is matched like a stored one.
+    /// </summary>
+    private static async Task<Result> UnitAsync(ImportBatch batch, ImportTarget target, Unit unit, bool whole, CancellationToken ct)
     {
         var cells = unit.Rows[0];
         if (cells.Values.All(string.IsNullOrWhiteSpace)) return new Result(unit, RowOutcome.Skipped, null, null, [], []);
@@ -162,13 +200,13 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
         try
         {
             var keys = target.Keys(cells).ToList();
-            Record? existing = null;
-            foreach (var key in keys)
+            if (!whole)
             {
                 // Every row is saved before the next, so an earlier row of the same file is found like any stored record.
-                existing = await target.FindAsync(batch, key, ct);
-                if (existing is not null) break;
+                batch.Found.Clear();
+                await FindAsync(batch, target, keys, ct);
             }
+            var existing = keys.Select(k => batch.Found.GetValueOrDefault(k)).FirstOrDefault(r => r is not null);
             var policy = batch.Job.Policy;
             if (existing is not null && (policy == DuplicatePolicy.Skip || (policy == DuplicatePolicy.Update && !target.CanUpdate)))
                 return new Result(unit, RowOutcome.Skipped, existing, null, [], []);
@@ -176,7 +214,8 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             var record = await target.WriteAsync(batch, unit.Rows, update ? existing : null, ct);
             string? before = null;
             if (update && db.Entry(record).State == EntityState.Modified) before = Before(db.Entry(record));
-            await db.SaveChangesAsync(ct);
+            if (whole) foreach (var key in keys) batch.Found[key] = record;
+            else await db.SaveChangesAsync(ct);
             return new Result(unit, update ? RowOutcome.Updated : RowOutcome.Created, record, before, [], [.. batch.Extra.Skip(extra)]);
         }
         catch (Exception e) when (e is ValidationException or DbUpdateException or AccessDeniedException)
@@ -240,7 +279,11 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             .SetProperty(j => j.HeartbeatAt, clock.GetUtcNow()), ct);
     }
 
-    /// <summary>Undo, newest rows first, in batches that each commit with the removal of their undo rows (so a rerun goes on where it stopped).</summary>
+    /// <summary>
+    /// Undo, newest rows first, in batches that each commit with the removal of their undo rows (so a rerun goes on where
+    /// it stopped). A record's rows (a file may create and then update it) are undone together: its newest row decides
+    /// whether it is still as the import left it, otherwise the record is kept as it is.
+    /// </summary>
     private async Task<ImportStatus> UndoAsync(ImportJob job, AccessScope scope, CancellationToken ct)
     {
         var kept = job.Kept;
@@ -249,18 +292,23 @@ public sealed class ImportRunner(DbContextOptions<MotivDbContext> dbOptions, Imp
             await using var db = Context(scope);
             if (await db.Imports.Where(j => j.Id == job.Id).Select(j => j.CancelRequested).FirstAsync(ct)) return ImportStatus.Cancelled;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var rows = await db.ImportRows.Where(r => r.ImportId == job.Id && !r.Dry && r.RecordId != null)
-                .OrderByDescending(r => r.Row).ThenByDescending(r => r.Id).Take(options.Value.BatchSize).ToListAsync(ct);
-            if (rows.Count == 0) return ImportStatus.Undone;
+            var undo = db.ImportRows.Where(r => r.ImportId == job.Id && !r.Dry && r.RecordId != null);
+            var newest = await undo.OrderByDescending(r => r.Row).ThenByDescending(r => r.Id).Take(options.Value.BatchSize).ToListAsync(ct);
+            if (newest.Count == 0) return ImportStatus.Undone;
+            var ids = newest.Select(r => r.RecordId!.Value).Distinct().ToList();
+            var rows = newest.UnionBy(await undo.Where(r => ids.Contains(r.RecordId!.Value)).ToListAsync(ct), r => r.Id)
+                .OrderByDescending(r => r.Row).ThenByDescending(r => r.Id).ToList();
+            var ours = new Dictionary<Guid, bool>();
             foreach (var row in rows)
             {
                 var record = await RecordTypes.Query(db, row.RecordType!).FirstOrDefaultAsync(r => r.Id == row.RecordId, ct);
                 if (record is null) continue;
-                if (record.Version != row.Version || !AccessRules.CanWrite(scope, record.OwnerId, record.TeamId, record.Visibility))
+                if (!ours.TryGetValue(record.Id, out var undoIt))
                 {
-                    kept++;
-                    continue;
+                    ours[record.Id] = undoIt = record.Version == row.Version && AccessRules.CanWrite(scope, record.OwnerId, record.TeamId, record.Visibility);
+                    if (!undoIt) kept++;
                 }
+                if (!undoIt) continue;
                 if (row.Outcome == RowOutcome.Created) record.DeletedAt = clock.GetUtcNow();
                 else if (row.Before is { } before)
                 {

@@ -40,6 +40,9 @@ public sealed class ImportBatch(MotivDbContext db, ImportJob job)
     /// <summary>Organisations and products already looked up in this batch, by key ("organization/externalId:K-1").</summary>
     public Dictionary<string, Guid> Known { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The target's records looked up or written in this batch, by match key ("email:a@b.de").</summary>
+    public Dictionary<string, Record> Found { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Organisations created for missing customers or employers, besides the rows' own records (undo removes them too).</summary>
     public List<Record> Extra { get; } = [];
 
@@ -61,8 +64,8 @@ public abstract class ImportTarget
     /// <summary>The row's match keys in order of trust (external id first), e.g. "email:a@b.de".</summary>
     public abstract IEnumerable<string> Keys(Cells cells);
 
-    /// <summary>The stored record with the key, if any.</summary>
-    public abstract Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct);
+    /// <summary>The stored records with one of the values of a kind of key (e.g. "email"), each with its key; one query for a whole batch.</summary>
+    public abstract Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct);
 
     /// <summary>Creates (existing null) or updates the record from the rows; throws a ValidationException naming the field.</summary>
     public abstract Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct);
@@ -85,7 +88,7 @@ public abstract class ImportTarget
     protected static string? Key(string kind, string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : kind + ":" + (kind == "email" ? value.Trim().ToLowerInvariant() : value.Trim());
 
-    protected static (string Kind, string Value) Split(string key) => (key[..key.IndexOf(':', StringComparison.Ordinal)], key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+    internal static (string Kind, string Value) Split(string key) => (key[..key.IndexOf(':', StringComparison.Ordinal)], key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..]);
 
     /// <summary>The address from the address columns, when a city is given (the rest may be empty).</summary>
     protected static PostalAddress? Address(Cells c, AddressType type) => c["city"] is { } city
@@ -163,15 +166,14 @@ internal sealed class OrganizationTarget : ImportTarget
         Key("externalId", c["externalId"]), Key("vatId", c["vatId"] is { } v ? VatRules.Normalize(v) : null), Key("email", c["email"]),
     }.OfType<string>();
 
-    public override async Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct)
+    public override async Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct)
     {
-        var (kind, value) = Split(key);
         var q = batch.Db.Organizations;
         return kind switch
         {
-            "externalId" => await q.FirstOrDefaultAsync(o => o.ExternalId == value, ct),
-            "vatId" => await q.FirstOrDefaultAsync(o => o.VatId == value, ct),
-            _ => await q.FirstOrDefaultAsync(o => o.PrimaryEmail == value, ct),
+            "externalId" => (await q.Where(o => values.Contains(o.ExternalId!)).ToListAsync(ct)).Select(o => (Key(kind, o.ExternalId), (Record)o)),
+            "vatId" => (await q.Where(o => values.Contains(o.VatId!)).ToListAsync(ct)).Select(o => (Key(kind, o.VatId), (Record)o)),
+            _ => (await q.Where(o => values.Contains(o.PrimaryEmail!)).ToListAsync(ct)).Select(o => (Key(kind, o.PrimaryEmail), (Record)o)),
         };
     }
 
@@ -240,13 +242,12 @@ internal sealed class PersonTarget : ImportTarget
 
     public override IEnumerable<string> Keys(Cells c) => new[] { Key("externalId", c["externalId"]), Key("email", c["email"]) }.OfType<string>();
 
-    public override async Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct)
+    public override async Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct)
     {
-        var (kind, value) = Split(key);
         var q = batch.Db.People.Include(p => p.Employments);
         return kind == "externalId"
-            ? await q.FirstOrDefaultAsync(p => p.ExternalId == value, ct)
-            : await q.FirstOrDefaultAsync(p => p.PrimaryEmail == value, ct);
+            ? (await q.Where(p => values.Contains(p.ExternalId!)).ToListAsync(ct)).Select(p => (Key(kind, p.ExternalId), (Record)p))
+            : (await q.Where(p => values.Contains(p.PrimaryEmail!)).ToListAsync(ct)).Select(p => (Key(kind, p.PrimaryEmail), (Record)p));
     }
 
     public override async Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct)
@@ -328,11 +329,8 @@ internal sealed class LeadTarget : ImportTarget
 
     public override IEnumerable<string> Keys(Cells c) => new[] { Key("email", c["email"]) }.OfType<string>();
 
-    public override async Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct)
-    {
-        var value = Split(key).Value;
-        return await batch.Db.Leads.FirstOrDefaultAsync(l => l.Email == value && l.Status != LeadStatus.Converted, ct);
-    }
+    public override async Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct) =>
+        (await batch.Db.Leads.Where(l => values.Contains(l.Email!) && l.Status != LeadStatus.Converted).ToListAsync(ct)).Select(l => (Key(kind, l.Email), (Record)l));
 
     public override async Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct)
     {
@@ -389,11 +387,8 @@ internal sealed class ProductTarget(IOptions<SalesOptions> options) : ImportTarg
 
     public override IEnumerable<string> Keys(Cells c) => new[] { Key("sku", c["sku"]) }.OfType<string>();
 
-    public override async Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct)
-    {
-        var value = Split(key).Value;
-        return await batch.Db.Products.FirstOrDefaultAsync(p => p.Sku == value, ct);
-    }
+    public override async Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct) =>
+        (await batch.Db.Products.Where(p => values.Contains(p.Sku)).ToListAsync(ct)).Select(p => (Key(kind, p.Sku), (Record)p));
 
     public override async Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct)
     {
@@ -447,11 +442,8 @@ internal sealed class OrderTarget(IOptions<SalesOptions> options) : ImportTarget
 
     public override IEnumerable<string> Keys(Cells c) => new[] { Key("externalId", c["orderExternalId"]) }.OfType<string>();
 
-    public override async Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct)
-    {
-        var value = Split(key).Value;
-        return await batch.Db.Orders.FirstOrDefaultAsync(o => o.ExternalId == value, ct);
-    }
+    public override async Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct) =>
+        (await batch.Db.Orders.Where(o => values.Contains(o.ExternalId!)).ToListAsync(ct)).Select(o => (Key(kind, o.ExternalId), (Record)o));
 
     public override async Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct)
     {
@@ -533,7 +525,8 @@ internal sealed class InteractionTarget : ImportTarget
 
     public override IEnumerable<string> Keys(Cells c) => [];
 
-    public override Task<Record?> FindAsync(ImportBatch batch, string key, CancellationToken ct) => Task.FromResult<Record?>(null);
+    public override Task<IEnumerable<(string? Key, Record Record)>> FindAsync(ImportBatch batch, string kind, IReadOnlyList<string> values, CancellationToken ct) =>
+        Task.FromResult(Enumerable.Empty<(string? Key, Record Record)>());
 
     public override async Task<Record> WriteAsync(ImportBatch batch, IReadOnlyList<Cells> rows, Record? existing, CancellationToken ct)
     {

@@ -13,19 +13,18 @@ namespace Motiv.Core.Search;
 /// </summary>
 public static class SearchIndexer
 {
-    internal sealed record Work(Guid Id, string Type, string? Title, string? Body)
+    /// <summary>A record's search document to write (or to remove: no title); <paramref name="New"/>: the record has none yet.</summary>
+    internal sealed record Work(Guid Id, string Type, string? Title, string? Body, bool New = false)
     {
         public bool Remove => Title is null;
     }
 
     internal static List<Work> Collect(MotivDbContext db) =>
         db.ChangeTracker.Entries<Record>()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Select(e => e.Entity)
-            .Where(IsIndexed)
-            .Select(r => db.Entry(r).State == EntityState.Deleted || r.DeletedAt is not null
-                ? new Work(r.Id, r.RecordType, null, null)
-                : Document(r))
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && IsIndexed(e.Entity))
+            .Select(e => e.State == EntityState.Deleted || e.Entity.DeletedAt is not null
+                ? new Work(e.Entity.Id, e.Entity.RecordType, null, null)
+                : Document(e.Entity) with { New = e.State == EntityState.Added })
             .ToList();
 
     /// <summary>The records global search finds.</summary>
@@ -62,27 +61,47 @@ public static class SearchIndexer
         return new Work(r.Id, r.RecordType, SearchText.Fold(r.DisplayName), SearchText.Fold(string.Join(' ', body.Where(s => !string.IsNullOrEmpty(s)))));
     }
 
+    /// <summary>Indexes new records written without the save pipeline (see <see cref="BulkWriter"/>), in the context's current transaction.</summary>
+    public static Task IndexAsync(MotivDbContext db, IEnumerable<Record> records, CancellationToken ct) =>
+        ApplyAsync(db, [.. records.Where(r => IsIndexed(r) && r.DeletedAt is null).Select(r => Document(r) with { New = true })], ct);
+
     /// <summary>
-    /// Indexes new records written without the save pipeline (see <see cref="BulkWriter"/>), in the context's current transaction:
-    /// prepared statements reused for every record on SQLite, binary COPY on PostgreSQL.
+    /// Writes the documents in the context's current transaction: changed and removed records' old documents go first,
+    /// then the new documents with statements prepared once and reused for every record on SQLite, binary COPY on PostgreSQL.
     /// </summary>
-    public static async Task IndexAsync(MotivDbContext db, IEnumerable<Record> records, CancellationToken ct)
+    internal static async Task ApplyAsync(MotivDbContext db, List<Work> work, CancellationToken ct)
     {
-        var documents = records.Where(r => IsIndexed(r) && r.DeletedAt is null).Select(Document);
+        if (work.Count == 0) return;
         var connection = db.Database.GetDbConnection();
+        var tx = db.Database.CurrentTransaction?.GetDbTransaction();
+        var changed = work.Where(w => !w.New).ToList();
+        var added = work.Where(w => !w.Remove).ToList();
         if (db.IsSqlite)
         {
-            var tx = db.Database.CurrentTransaction?.GetDbTransaction();
+            if (changed.Count > 0)
+            {
+                await using var remove = Command(connection, tx, """
+                    DELETE FROM search_fts WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
+                    DELETE FROM search_trgm WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
+                    DELETE FROM search_docs WHERE entity_id = @id;
+                    """, ("@id", ""));
+                foreach (var w in changed)
+                {
+                    remove.Parameters[0].Value = w.Id.ToString().ToUpperInvariant();
+                    await remove.ExecuteNonQueryAsync(ct);
+                }
+            }
+            if (added.Count == 0) return;
             await using var doc = Command(connection, tx, "INSERT INTO search_docs(entity_id, entity_type) VALUES (@id, @type)", ("@id", ""), ("@type", ""));
             await using var fts = Command(connection, tx, "INSERT INTO search_fts(rowid, title, body) VALUES (last_insert_rowid(), @title, @body)", ("@title", ""), ("@body", ""));
             await using var trgm = Command(connection, tx, "INSERT INTO search_trgm(rowid, title) VALUES ((SELECT rowid FROM search_docs WHERE entity_id = @id), @title)", ("@id", ""), ("@title", ""));
-            foreach (var w in documents)
+            foreach (var w in added)
             {
                 doc.Parameters[0].Value = w.Id.ToString().ToUpperInvariant();
                 doc.Parameters[1].Value = w.Type;
                 await doc.ExecuteNonQueryAsync(ct);
                 fts.Parameters[0].Value = w.Title;
-                fts.Parameters[1].Value = w.Body;
+                fts.Parameters[1].Value = w.Body ?? (object)DBNull.Value;
                 await fts.ExecuteNonQueryAsync(ct);
                 trgm.Parameters[0].Value = doc.Parameters[0].Value;
                 trgm.Parameters[1].Value = w.Title;
@@ -90,8 +109,18 @@ public static class SearchIndexer
             }
             return;
         }
+        foreach (var w in changed)
+        {
+            if (w.Remove) await Exec(connection, tx, "DELETE FROM search_documents WHERE entity_id = @id", ct, ("@id", w.Id));
+            else await Exec(connection, tx, """
+                INSERT INTO search_documents(entity_id, entity_type, title, body) VALUES (@id, @type, @title, @body)
+                ON CONFLICT (entity_id) DO UPDATE SET title = excluded.title, body = excluded.body
+                """, ct, ("@id", w.Id), ("@type", w.Type), ("@title", w.Title), ("@body", w.Body));
+        }
+        var fresh = added.Where(w => w.New).ToList();
+        if (fresh.Count == 0) return;
         await using var copy = await ((Npgsql.NpgsqlConnection)connection).BeginBinaryImportAsync("COPY search_documents (entity_id, entity_type, title, body) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var w in documents)
+        foreach (var w in fresh)
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(w.Id, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
@@ -101,42 +130,6 @@ public static class SearchIndexer
         }
         await copy.CompleteAsync(ct);
     }
-
-    internal static async Task ApplyAsync(MotivDbContext db, List<Work> work, CancellationToken ct)
-    {
-        if (work.Count == 0) return;
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var w in work)
-        {
-            if (db.IsSqlite) await ApplySqliteAsync(connection, transaction, w, ct);
-            else await ApplyPostgresAsync(connection, transaction, w, ct);
-        }
-    }
-
-    private static async Task ApplySqliteAsync(DbConnection c, DbTransaction? tx, Work w, CancellationToken ct)
-    {
-        var id = w.Id.ToString().ToUpperInvariant();
-        await Exec(c, tx, """
-            DELETE FROM search_fts WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
-            DELETE FROM search_trgm WHERE rowid = (SELECT rowid FROM search_docs WHERE entity_id = @id);
-            DELETE FROM search_docs WHERE entity_id = @id;
-            """, ct, ("@id", id));
-        if (w.Remove) return;
-        await Exec(c, tx, """
-            INSERT INTO search_docs(entity_id, entity_type) VALUES (@id, @type);
-            INSERT INTO search_fts(rowid, title, body) VALUES (last_insert_rowid(), @title, @body);
-            INSERT INTO search_trgm(rowid, title) VALUES ((SELECT rowid FROM search_docs WHERE entity_id = @id), @title);
-            """, ct, ("@id", id), ("@type", w.Type), ("@title", w.Title), ("@body", w.Body));
-    }
-
-    private static Task ApplyPostgresAsync(DbConnection c, DbTransaction? tx, Work w, CancellationToken ct) =>
-        w.Remove
-            ? Exec(c, tx, "DELETE FROM search_documents WHERE entity_id = @id", ct, ("@id", w.Id))
-            : Exec(c, tx, """
-                INSERT INTO search_documents(entity_id, entity_type, title, body) VALUES (@id, @type, @title, @body)
-                ON CONFLICT (entity_id) DO UPDATE SET title = excluded.title, body = excluded.body
-                """, ct, ("@id", w.Id), ("@type", w.Type), ("@title", w.Title), ("@body", w.Body));
 
     internal static async Task Exec(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
