@@ -167,7 +167,7 @@ public static class ScaleBench
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static async Task<(string Connection, Func<Task> Drop)> NewDatabaseAsync(bool postgres, string work)
+    internal static async Task<(string Connection, Func<Task> Drop)> NewDatabaseAsync(bool postgres, string work)
     {
         if (!postgres)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -21,6 +22,78 @@ public static class BulkWriter
     /// <summary>The rows of an owned collection (such as an order's lines), each already carrying its owner's key.</summary>
     public static Task InsertOwnedAsync<TOwner, T>(MotivDbContext db, string navigation, IReadOnlyCollection<T> rows, CancellationToken ct) where T : class =>
         InsertAsync(db, db.Model.FindEntityType(typeof(TOwner))!.FindNavigation(navigation)!.TargetEntityType, rows, ct);
+
+    /// <summary>Below this many new rows of one kind a save goes through EF Core's own batches.</summary>
+    internal const int Threshold = 50;
+
+    /// <summary>
+    /// The new entities of a save that this writer inserts, by kind, principals before their dependents: kinds with at
+    /// least <see cref="Threshold"/> new rows and nothing else changed in the save (so no unique value is freed first),
+    /// whose rows are exactly their properties (no shadow, computed or defaulted columns, no other kind in the table, no
+    /// temporary keys), and whose new principals are inserted here too. The rest is left to EF Core.
+    /// </summary>
+    internal static List<List<EntityEntry>> Inserts(MotivDbContext db)
+    {
+        var byType = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).GroupBy(e => e.Metadata).ToDictionary(g => g.Key, g => g.ToList());
+        var added = byType.Where(t => t.Value.Any(e => e.State == EntityState.Added)).Select(t => t.Key).ToHashSet();
+        var result = new List<List<EntityEntry>>();
+        var done = new HashSet<IEntityType>();
+        var left = added.ToList();
+        // Kinds whose new principals are all placed, round by round (a cycle stays with EF Core).
+        for (var progress = true; progress && left.Count > 0;)
+        {
+            progress = false;
+            foreach (var type in left.ToList())
+            {
+                var principals = type.GetForeignKeys().Select(fk => fk.PrincipalEntityType).Where(p => p != type && added.Contains(p)).ToList();
+                if (!principals.All(done.Contains)) continue;
+                left.Remove(type);
+                progress = true;
+                var entries = byType[type];
+                if (entries.Count < Threshold || entries.Any(e => e.State != EntityState.Added || e.Properties.Any(p => p.IsTemporary)) || !Plain(db, type)) continue;
+                done.Add(type);
+                result.Add(entries);
+            }
+        }
+        return result;
+    }
+
+    private static bool Plain(MotivDbContext db, IEntityType type) =>
+        !type.GetProperties().Any(p => p.IsShadowProperty() || p.GetComputedColumnSql() is not null || p.GetDefaultValueSql() is not null
+            || p.TryGetDefaultValue(out _) || p.ValueGenerated is ValueGenerated.OnUpdate or ValueGenerated.OnAddOrUpdate)
+        && !type.GetForeignKeys().Any(fk => fk.PrincipalEntityType == type)
+        && db.Model.GetEntityTypes().Count(t => t.GetTableName() == type.GetTableName() && t.GetSchema() == type.GetSchema()) == 1;
+
+    /// <summary>Inserts the entries (from <see cref="Inserts"/>) and marks them saved; a refusal of the database is a DbUpdateException, as from SaveChanges.</summary>
+    internal static async Task<int> InsertAsync(MotivDbContext db, List<List<EntityEntry>> inserts, CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var entries in inserts)
+        {
+            try
+            {
+                await InsertAsync(db, entries[0].Metadata, entries.Select(e => e.Entity), ct);
+            }
+            catch (DbException e)
+            {
+                throw new DbUpdateException(e.Message, e, entries);
+            }
+            count += entries.Count;
+        }
+        foreach (var entry in inserts.SelectMany(e => e))
+        {
+            // Saved: what EF Core would do on accepting an insert, the stored values become the original ones (the version is a concurrency token).
+            entry.State = EntityState.Unchanged;
+            foreach (var p in entry.Properties) p.OriginalValue = p.Metadata.GetValueComparer().Snapshot(p.CurrentValue);
+        }
+        return count;
+    }
+
+    /// <summary>After a failed save: the entries are new again, so that nothing counts as saved that the rolled-back transaction lost.</summary>
+    internal static void Undo(List<List<EntityEntry>> inserts)
+    {
+        foreach (var entry in inserts.SelectMany(e => e).Where(e => e.State == EntityState.Unchanged)) entry.State = EntityState.Added;
+    }
 
     private static async Task InsertAsync(MotivDbContext db, IEntityType type, IEnumerable<object> rows, CancellationToken ct)
     {

@@ -137,16 +137,18 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
         List<SearchIndexer.Work> searchWork;
+        List<List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>> bulk;
         try
         {
             await SavePipeline.BeforeSaveAsync(this, now, cancellationToken);
             searchWork = SearchIndexer.Collect(this);
+            bulk = BulkWriter.Inserts(this);
         }
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = detect;
         }
-        var ownTransaction = Database.CurrentTransaction is null && searchWork.Count > 0
+        var ownTransaction = Database.CurrentTransaction is null && (searchWork.Count > 0 || bulk.Count > 0)
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;
         try
@@ -154,11 +156,19 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
             int count;
             try
             {
-                count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                // Many new rows of one kind (an import's batch) go in with one prepared statement (COPY on PostgreSQL).
+                count = await BulkWriter.InsertAsync(this, bulk, cancellationToken);
+                count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
             catch (DbUpdateConcurrencyException ex) when (ex.Entries.Any(e => e.Entity is Record or IRecordPart))
             {
+                BulkWriter.Undo(bulk);
                 throw await SavePipeline.ToConcurrencyExceptionAsync(this, ex, cancellationToken);
+            }
+            catch
+            {
+                BulkWriter.Undo(bulk);
+                throw;
             }
             await SearchIndexer.ApplyAsync(this, searchWork, cancellationToken);
             if (ownTransaction is not null) await ownTransaction.CommitAsync(cancellationToken);
