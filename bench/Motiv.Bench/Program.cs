@@ -124,7 +124,8 @@ static async Task ClearAsync(IServiceProvider services)
     await db.Database.ExecuteSqlRawAsync(db.IsSqlite ? "DELETE FROM search_fts; DELETE FROM search_trgm; DELETE FROM search_docs" : "DELETE FROM search_documents");
     await db.Employments.ExecuteDeleteAsync();
     await db.People.IgnoreQueryFilters().ExecuteDeleteAsync();
-    if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+    // FTS5 keeps a deleted row's terms as delete markers that later inserts merge away; 'rebuild' starts the (empty) index afresh.
+    if (db.IsSqlite) await db.Database.ExecuteSqlRawAsync("INSERT INTO search_fts(search_fts) VALUES('rebuild'); INSERT INTO search_trgm(search_trgm) VALUES('rebuild'); PRAGMA wal_checkpoint(TRUNCATE)");
     else await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
 }
 
