@@ -160,14 +160,11 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
                 count = await BulkWriter.InsertAsync(this, bulk, cancellationToken);
                 count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
-            catch (DbUpdateConcurrencyException ex) when (ex.Entries.Any(e => e.Entity is Record or IRecordPart))
+            catch (Exception ex)
             {
                 BulkWriter.Undo(bulk);
-                throw await SavePipeline.ToConcurrencyExceptionAsync(this, ex, cancellationToken);
-            }
-            catch
-            {
-                BulkWriter.Undo(bulk);
+                if (ex is DbUpdateConcurrencyException stale && stale.Entries.Any(e => e.Entity is Record or IRecordPart))
+                    throw await SavePipeline.ToConcurrencyExceptionAsync(this, stale, cancellationToken);
                 throw;
             }
             await SearchIndexer.ApplyAsync(this, searchWork, cancellationToken);
