@@ -27,6 +27,10 @@ public static class BrowserBench
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address, Locale = "de-DE" });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
+        // The browser's own account of a failure (console errors, uncaught script errors, a closed circuit), kept for the message.
+        var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") console.Enqueue($"{m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => console.Enqueue($"page error: {e}");
 
         var signIn = await RepeatAsync(seconds / 2, async () =>
         {
@@ -53,7 +57,7 @@ public static class BrowserBench
             // What the browser showed instead, for whoever looks into it; the run goes on with the other benchmarks.
             var screenshot = Path.Combine(Path.GetTempPath(), "motiv-bench-people-page.png");
             await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
-            throw new TimeoutException($"the first row did not show within 60 s (screenshot: {screenshot})");
+            throw new TimeoutException($"the first row did not show within 60 s (screenshot: {screenshot}; the browser said: {string.Join(" / ", console.TakeLast(5))})");
         }
         var rows = await page.Locator("[data-testid=people] tbody tr").CountAsync();
         return new Result(list, signIn, rows);

@@ -104,7 +104,7 @@ public sealed class InsightsService(IDbContextFactory<MotivDbContext> dbFactory,
         if (level is not (null or "product" or "category")) throw ValidationException.ForQuery("level", Text.Get("Validation.Choice"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var asOf = query.AsOf ?? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
-        var data = await ProductBaskets.ReadAsync(await OrdersAsync(db, query, asOf, ct), ct);
+        var data = await ProductBaskets.ReadAsync(await OrdersAsync(db, query, asOf, ct), withCustomers: false, ct);
         // Every product bought names its rules, also one the user may not read or that is in the recycle bin since.
         var products = await db.Products.IgnoreQueryFilters().AsNoTracking().Where(p => data.Products.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => (Name: Text.IsGerman ? p.NameDe : p.NameEn, Category: p.Category ?? "–"), ct);

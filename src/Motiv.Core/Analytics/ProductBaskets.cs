@@ -28,7 +28,11 @@ public sealed class ProductBaskets(List<int[]> baskets, List<Guid> products, Lis
         return counts;
     }
 
-    public static async Task<ProductBaskets> ReadAsync(IQueryable<Order> orders, CancellationToken ct)
+    /// <summary>
+    /// The orders' baskets; with <paramref name="withCustomers"/> also who bought what (for <see cref="CustomersPerProduct"/>).
+    /// The rules alone leave the customer out: a third fewer ids to read and parse, and no list of every line kept.
+    /// </summary>
+    public static async Task<ProductBaskets> ReadAsync(IQueryable<Order> orders, bool withCustomers, CancellationToken ct)
     {
         var products = new Dictionary<Guid, int>();
         var customers = new Dictionary<Guid, int>();
@@ -36,24 +40,27 @@ public sealed class ProductBaskets(List<int[]> baskets, List<Guid> products, Lis
         var baskets = new List<int[]>();
         var basket = new List<int>();
         Guid? current = null;
-        await foreach (var line in orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, l.ProductId }).Where(l => l.ProductId != null)
-            .OrderBy(l => l.Id).AsAsyncEnumerable().WithCancellation(ct))
+        var lines = orders.SelectMany(o => o.Lines, (o, l) => new { o.Id, o.OrganizationId, l.ProductId }).Where(l => l.ProductId != null).OrderBy(l => l.Id);
+        var read = withCustomers ? lines.Select(l => new Line(l.Id, l.ProductId!.Value, l.OrganizationId)) : lines.Select(l => new Line(l.Id, l.ProductId!.Value, null));
+        await foreach (var line in read.AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (line.Id != current && basket.Count > 0)
+            if (line.Order != current && basket.Count > 0)
             {
                 baskets.Add([.. basket]);
                 basket.Clear();
             }
-            current = line.Id;
-            var product = Number(products, line.ProductId!.Value);
+            current = line.Order;
+            var product = Number(products, line.Product);
             if (!basket.Contains(product)) basket.Add(product);
-            bought.Add((long)product << 32 | (uint)Number(customers, line.OrganizationId));
+            if (line.Customer is { } customer) bought.Add((long)product << 32 | (uint)Number(customers, customer));
         }
         if (basket.Count > 0) baskets.Add([.. basket]);
         var ids = new Guid[products.Count];
         foreach (var (id, number) in products) ids[number] = id;
         return new ProductBaskets(baskets, [.. ids], bought, customers.Count);
     }
+
+    private sealed record Line(Guid Order, Guid Product, Guid? Customer);
 
     private static int Number(Dictionary<Guid, int> numbers, Guid id)
     {

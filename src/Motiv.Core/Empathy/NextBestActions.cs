@@ -149,7 +149,7 @@ public sealed class CatalogueSuggestions : IProductSuggestions
 
     private async Task<Model> BuildAsync(IQueryable<Order> orders, (int, int, DateTimeOffset?) key, CancellationToken ct)
     {
-        var data = await ProductBaskets.ReadAsync(orders, ct);
+        var data = await ProductBaskets.ReadAsync(orders, withCustomers: true, ct);
         var rules = (data.Baskets.Count == 0 ? [] : AssociationRules.Rules(data.Baskets, Math.Min(1, 3.0 / data.Baskets.Count), 0.1, maxSize: 2))
             .GroupBy(r => r.Antecedent[0]).SelectMany(g => g.OrderByDescending(r => r.Confidence * r.Lift).Take(RulesPerProduct))
             .ToLookup(r => data.Products[r.Antecedent[0]], r => r.Map(n => data.Products[n]));
