@@ -50,6 +50,9 @@ public sealed class SegmentApiTests(ApiWorld worlds) : IClassFixture<ApiWorld>
         Assert.Equal(3, await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "orders", op = "gte", value = "10" } } }));
         Assert.Equal(5, await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "notBought", op = "eq", value = sku } } }));
         Assert.Equal(7, await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "products", op = "gte", value = "1" } } }));
+        // Breadth counts distinct products and categories (lines without a product count for neither).
+        Assert.Equal(0, await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "products", op = "gte", value = "2" } } }));
+        Assert.Equal(7, await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "categories", op = "gte", value = "1" } } }));
         // Those who stopped ordering two years ago are the likeliest gone.
         var lost = await CountAsync(client, new { entity = "organizations", conditions = new[] { new { field = "tag", op = "eq", value = tag }, new { field = "rfmSegment", op = "in", value = "lost,hibernating,atRisk,cannotLoseThem" } } });
         Assert.InRange(lost, 1, 3);

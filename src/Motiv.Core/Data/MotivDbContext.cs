@@ -82,6 +82,9 @@ public class MotivDbContext(DbContextOptions<MotivDbContext> options, ICurrentUs
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
+    /// <summary>A second context with the same options and user, for a read that runs beside this one (a context serves one operation at a time).</summary>
+    public MotivDbContext Sibling() => new(options, currentUser, Clock);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

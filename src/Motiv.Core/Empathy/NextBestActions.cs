@@ -153,7 +153,7 @@ public sealed class CatalogueSuggestions : IProductSuggestions
         var rules = (data.Baskets.Count == 0 ? [] : AssociationRules.Rules(data.Baskets, Math.Min(1, 3.0 / data.Baskets.Count), 0.1, maxSize: 2))
             .GroupBy(r => r.Antecedent[0]).SelectMany(g => g.OrderByDescending(r => r.Confidence * r.Lift).Take(RulesPerProduct))
             .ToLookup(r => data.Products[r.Antecedent[0]], r => r.Map(n => data.Products[n]));
-        var customers = data.CustomersPerProduct();
+        var customers = data.CustomersPerProduct;
         var popular = data.Products.Select((product, n) => (Product: product, Share: (double)customers[n] / data.CustomerCount))
             .OrderByDescending(x => x.Share).ThenBy(x => x.Product).ToList();
         var built = new Model(key, rules, popular);
