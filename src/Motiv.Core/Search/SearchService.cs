@@ -106,10 +106,20 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
     private static async Task<List<Candidate>> ReadIdsAsync(MotivDbContext db, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
         var ids = new List<Candidate>();
-        await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), null, sql, parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+        var connection = db.Database.GetDbConnection();
+        // PostgreSQL, asked for a page of a word it thinks common, plans a sequential scan that stops after the page.
+        // Several searches at once would join one another's scan mid-table (synchronize_seqscans) and each read most
+        // of the table before it found its page: 3–30 s per search under load at full scale. Each scan starts at the
+        // table's start instead (ADR-007 decision 24).
+        await using var tx = db.IsSqlite ? null : await connection.BeginTransactionAsync(ct);
+        if (tx is not null) await SearchIndexer.Exec(connection, tx, "SET LOCAL synchronize_seqscans = off", ct);
+        await using (var cmd = SearchIndexer.Command(connection, tx, sql, parameters))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+                ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+        }
+        if (tx is not null) await tx.CommitAsync(ct);
         return ids;
     }
 
