@@ -68,7 +68,8 @@ public static class CustomerScoring
             // The product breadth reads every order line on a second connection while the histories are read and the
             // model is fitted: each read is mostly the client turning rows into values, one core each, so side by side
             // they take about as long as the longer one (ADR-007 decision 23). (SQLite's "async" calls run synchronously,
-            // hence Task.Run.) Should one fail, the other finishes first and the run fails with the first error.
+            // hence Task.Run.) Should one fail, the other finishes first and the run fails with the error of the first
+            // half that failed, in this order; a run cancelled by shutdown is not marked failed (it is taken as stale later).
             var fitting = Task.Run(() => ModelAsync(db, run, asOf, unitDays, ct), ct);
             var breadth = Task.Run(() => BreadthAsync(db, asOf, ct), ct);
             await Task.WhenAll(fitting, breadth);
@@ -104,7 +105,7 @@ public static class CustomerScoring
                 .SetProperty(r => r.Customers, histories.Count).SetProperty(r => r.Model, model == null ? null : JsonColumn.Serialize(model)).SetProperty(r => r.Error, note)
                 .SetProperty(r => r.FinishedAt, db.Clock.GetUtcNow()), ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
         {
             await db.AnalyticsRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "failed")
                 .SetProperty(r => r.Error, Texts.Cut(e.Message, 2000)).SetProperty(r => r.FinishedAt, db.Clock.GetUtcNow()), CancellationToken.None);
