@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Motiv.Core.Customers;
 using Motiv.Core.Data;
 
@@ -24,6 +25,12 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
         if (tokens.Count == 0) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
+        // PostgreSQL, asked for a page of a word it thinks common, plans a sequential scan that stops after the page.
+        // Several searches at once would join one another's scan mid-table (synchronize_seqscans) and each read most
+        // of the table before it found its page: 3–30 s per search under load at full scale. In the search's own
+        // (reading) transaction each scan starts at the table's start instead (ADR-007 decision 24).
+        await using var tx = db.IsSqlite ? null : await db.Database.BeginTransactionAsync(ct);
+        if (tx is not null) await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronize_seqscans = off", ct);
 
         var hits = new List<SearchHit>();
         var seen = new HashSet<Guid>();
@@ -47,6 +54,7 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
             var fuzzy = await FuzzyCandidatesAsync(db, folded, ct);
             hits.AddRange(await VisibleAsync(db, fuzzy.Where(c => seen.Add(c.Id)).ToList(), ct));
         }
+        if (tx is not null) await tx.CommitAsync(ct);
         return hits.Take(limit).ToList();
     }
 
@@ -106,20 +114,10 @@ public sealed class SearchService(IDbContextFactory<MotivDbContext> dbFactory)
     private static async Task<List<Candidate>> ReadIdsAsync(MotivDbContext db, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
         var ids = new List<Candidate>();
-        var connection = db.Database.GetDbConnection();
-        // PostgreSQL, asked for a page of a word it thinks common, plans a sequential scan that stops after the page.
-        // Several searches at once would join one another's scan mid-table (synchronize_seqscans) and each read most
-        // of the table before it found its page: 3–30 s per search under load at full scale. Each scan starts at the
-        // table's start instead (ADR-007 decision 24).
-        await using var tx = db.IsSqlite ? null : await connection.BeginTransactionAsync(ct);
-        if (tx is not null) await SearchIndexer.Exec(connection, tx, "SET LOCAL synchronize_seqscans = off", ct);
-        await using (var cmd = SearchIndexer.Command(connection, tx, sql, parameters))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-                ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
-        }
-        if (tx is not null) await tx.CommitAsync(ct);
+        await using var cmd = SearchIndexer.Command(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), sql, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ids.Add(new Candidate(db.IsSqlite ? Guid.Parse(reader.GetString(0)) : reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
         return ids;
     }
 
